@@ -1,0 +1,14 @@
+using System.CommandLine;
+using MemoSync.Cli.Commands;
+
+namespace MemoSync.Cli;
+
+/// <summary>The root of the <c>memosync</c> command line.</summary>
+internal static class MemoSyncCommand
+{
+    public static RootCommand Create() =>
+        new("memosync: deliver every conversation turn to Memobase, exactly once.")
+        {
+            EmulatorCommand.Create(),
+        };
+}

@@ -1,0 +1,3 @@
+using MemoSync.Cli;
+
+return await MemoSyncCommand.Create().Parse(args).InvokeAsync();

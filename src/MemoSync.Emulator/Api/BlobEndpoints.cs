@@ -1,0 +1,104 @@
+using MemoSync.Emulator.Admin;
+using MemoSync.Emulator.Storage;
+using MemoSync.Memobase.Models;
+
+namespace MemoSync.Emulator.Api;
+
+/// <summary><c>/blobs</c> and <c>/users/blobs</c>: insert, read, delete and list blobs.</summary>
+internal static class BlobEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapPost("/blobs/insert/{user_id}", async (HttpContext http, EmulatorStore store, BufferProcessor buffer,
+            ReceivedLedger ledger, EmulatorOptions options, CancellationToken ct) =>
+        {
+            var request = new FastApiRequest(http);
+            var userId = request.PathId("user_id");
+            var wait = request.QueryBool("wait_process", false);
+            var body = await request.BodyAsync(ct);
+            var blobType = request.RequiredEnum(body, "blob_type", BlobType.All);
+            var blobData = request.RequiredObject(body, "blob_data");
+            var fields = request.OptionalObject(body, "fields");
+            if (request.Failed)
+            {
+                return request.Problem();
+            }
+            if (blobType is BlobType.Image or BlobType.Transcript)
+            {
+                return Envelope.Fail(500, $"Error inserting blob: Blob type {blobType} is not supported yet");
+            }
+            var tokens = TokenEstimate.Of(blobData.ToJsonString());
+            if (blobType == BlobType.Chat)
+            {
+                var (chatTokens, error) = ChatBlobParser.Parse(blobData);
+                if (error is not null)
+                {
+                    return Envelope.Fail(400, $"Unable to parse blob: {error}");
+                }
+                tokens = chatTokens;
+            }
+            var blobId = Guid.NewGuid();
+            if (!store.TryInsertBlob(userId, blobId, blobType, blobData.DeepClone().AsObject(), fields?.DeepClone().AsObject(), tokens))
+            {
+                return Envelope.Fail(500,
+                    "Error inserting blob: (psycopg2.errors.ForeignKeyViolation) insert or update on table \"general_blobs\" " +
+                    $"violates foreign key constraint \"general_blobs_user_id_project_id_fkey\"\nDETAIL:  Key (user_id, project_id)=({userId}, __root__) is not present in table \"users\".");
+            }
+            ledger.Record(userId, fields);
+            var results = new List<ChatModalResult>();
+            if (blobType == BlobType.Chat && store.IdleBufferTokens(userId, blobType) > options.BufferTokenThreshold)
+            {
+                if (wait)
+                {
+                    results.AddRange(buffer.Process(userId, blobType) is { } result ? [result] : []);
+                }
+                else
+                {
+                    buffer.ProcessInBackground(userId, blobType);
+                }
+            }
+            return Envelope.Ok(new BlobInsertData(blobId, results), MemobaseJsonContext.Default.ApiEnvelopeBlobInsertData);
+        });
+
+        api.MapGet("/blobs/{user_id}/{blob_id}", (HttpContext http, EmulatorStore store) =>
+        {
+            var request = new FastApiRequest(http);
+            var userId = request.PathId("user_id");
+            var blobId = request.PathId("blob_id");
+            if (request.Failed)
+            {
+                return request.Problem();
+            }
+            var blob = store.GetBlob(userId, blobId);
+            return blob is null
+                ? Envelope.Fail(404, $"Blob {blobId} not found")
+                : Envelope.Ok(blob, MemobaseJsonContext.Default.ApiEnvelopeBlob);
+        });
+
+        api.MapDelete("/blobs/{user_id}/{blob_id}", (HttpContext http, EmulatorStore store) =>
+        {
+            var request = new FastApiRequest(http);
+            var userId = request.PathId("user_id");
+            var blobId = request.PathId("blob_id");
+            if (request.Failed)
+            {
+                return request.Problem();
+            }
+            return store.DeleteBlob(userId, blobId) ? Envelope.Ok() : Envelope.Fail(404, $"Blob {blobId} not found");
+        });
+
+        api.MapGet("/users/blobs/{user_id}/{blob_type}", (HttpContext http, EmulatorStore store) =>
+        {
+            var request = new FastApiRequest(http);
+            var userId = request.PathId("user_id");
+            var blobType = request.PathEnum("blob_type", BlobType.All);
+            var page = request.QueryInt("page") ?? 0;
+            var pageSize = request.QueryInt("page_size") ?? 10;
+            if (request.Failed)
+            {
+                return request.Problem();
+            }
+            return Envelope.Ok(new IdsData(store.ListBlobIds(userId, blobType, page, pageSize)), MemobaseJsonContext.Default.ApiEnvelopeIdsData);
+        });
+    }
+}

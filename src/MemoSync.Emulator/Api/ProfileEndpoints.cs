@@ -1,0 +1,100 @@
+using System.Text.Json;
+using MemoSync.Emulator.Storage;
+using MemoSync.Memobase.Models;
+
+namespace MemoSync.Emulator.Api;
+
+/// <summary><c>/users/profile</c>: read (with the server's filters), add, update and delete profiles.</summary>
+internal static class ProfileEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/users/profile/{user_id}", (HttpContext http, EmulatorStore store) =>
+        {
+            var request = new FastApiRequest(http);
+            var userId = request.PathId("user_id");
+            var selection = ReadSelection(request, request.QueryInt("topk"), request.QueryInt("max_token_size"), out var limitsError);
+            request.QueryString("chats_str");
+            if (request.Failed)
+            {
+                return request.Problem();
+            }
+            if (limitsError is not null)
+            {
+                return Envelope.Unknown(limitsError);
+            }
+            return Envelope.Ok(new UserProfilesData(selection.Apply(store.Profiles(userId))), MemobaseJsonContext.Default.ApiEnvelopeUserProfilesData);
+        });
+
+        api.MapPost("/users/profile/{user_id}", async (HttpContext http, EmulatorStore store, CancellationToken ct) =>
+        {
+            var request = new FastApiRequest(http);
+            var userId = request.PathId("user_id");
+            var delta = ReadDelta(request, await request.BodyAsync(ct));
+            if (request.Failed)
+            {
+                return request.Problem();
+            }
+            var id = store.AddProfile(userId, delta);
+            return id is null ? Envelope.UserNotFound(userId) : Envelope.Ok(new IdData(id.Value), MemobaseJsonContext.Default.ApiEnvelopeIdData);
+        });
+
+        api.MapPut("/users/profile/{user_id}/{profile_id}", async (HttpContext http, EmulatorStore store, CancellationToken ct) =>
+        {
+            var request = new FastApiRequest(http);
+            var userId = request.PathId("user_id");
+            var profileId = request.PathId("profile_id");
+            var delta = ReadDelta(request, await request.BodyAsync(ct));
+            if (request.Failed)
+            {
+                return request.Problem();
+            }
+            return store.UpdateProfile(userId, profileId, delta) ? Envelope.Ok() : Envelope.Fail(404, $"Profile {profileId} not found");
+        });
+
+        api.MapDelete("/users/profile/{user_id}/{profile_id}", (HttpContext http, EmulatorStore store) =>
+        {
+            var request = new FastApiRequest(http);
+            var userId = request.PathId("user_id");
+            var profileId = request.PathId("profile_id");
+            if (request.Failed)
+            {
+                return request.Problem();
+            }
+            return store.DeleteProfile(userId, profileId) ? Envelope.Ok() : Envelope.Fail(404, $"Profile {profileId} not found");
+        });
+    }
+
+    /// <summary>The filter parameters shared by the profile and context endpoints.</summary>
+    public static ProfileSelection ReadSelection(FastApiRequest request, int? topK, int? maxTokenSize, out string? limitsError)
+    {
+        limitsError = null;
+        var limits = new Dictionary<string, int>();
+        if (request.QueryString("topic_limits_json") is { } json)
+        {
+            try
+            {
+                limits = JsonSerializer.Deserialize(json, EmulatorJsonContext.Default.DictionaryStringInt32) ?? [];
+            }
+            catch (JsonException e)
+            {
+                limitsError = $"Invalid topic_limits_json: {e.Message}";
+            }
+        }
+        return new ProfileSelection(request.QueryList("prefer_topics"), request.QueryList("only_topics"),
+            request.QueryInt("max_subtopic_size"), limits, topK, maxTokenSize);
+    }
+
+    private static ProfileDelta ReadDelta(FastApiRequest request, System.Text.Json.Nodes.JsonObject body)
+    {
+        var content = request.StringField(body, "content", required: true) ?? "";
+        if (!body.ContainsKey("attributes"))
+        {
+            request.Error("missing", ["body", "attributes"], "Field required", body.DeepClone());
+        }
+        var attributes = request.OptionalObject(body, "attributes");
+        return new ProfileDelta(content, attributes is null
+            ? null
+            : new ProfileAttributes((string?)attributes["topic"] ?? "", (string?)attributes["sub_topic"] ?? ""));
+    }
+}

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace MemoSync.Emulator;
+
+/// <summary>Source-generated JSON for the emulator's own documents (admin endpoints, query parameters).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = false)]
+[JsonSerializable(typeof(FaultSettings))]
+[JsonSerializable(typeof(EmulatorStats))]
+[JsonSerializable(typeof(Dictionary<string, int>))]
+[JsonSerializable(typeof(Admin.Detail))]
+internal sealed partial class EmulatorJsonContext : JsonSerializerContext;

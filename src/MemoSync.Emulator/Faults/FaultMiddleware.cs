@@ -1,0 +1,73 @@
+using MemoSync.Emulator.Admin;
+using MemoSync.Emulator.Api;
+
+namespace MemoSync.Emulator.Faults;
+
+/// <summary>
+/// Injects the drawn fault into <c>/api</c> requests: latency first, then a cut connection, an
+/// HTTP error, an errno 500 envelope, or a blob insert that is stored but whose answer is lost.
+/// The healthcheck fails only during an outage, as a server whose database is down.
+/// </summary>
+internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector injector, TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "";
+        if (!path.StartsWith("/api", StringComparison.Ordinal))
+        {
+            await next(http);
+            return;
+        }
+        var (fault, latency, settings) = injector.Draw(path.StartsWith(EmulatorPaths.BlobInsert, StringComparison.Ordinal));
+        if (path.StartsWith(EmulatorPaths.Healthcheck, StringComparison.Ordinal) && !settings.Outage)
+        {
+            await next(http);
+            return;
+        }
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, time, http.RequestAborted);
+        }
+        switch (fault)
+        {
+            case Fault.Drop:
+                http.Abort();
+                return;
+            case Fault.Http500:
+                await Results.Text("Internal Server Error", statusCode: 500).ExecuteAsync(http);
+                return;
+            case Fault.Http503:
+                await new Detail("Service Unavailable").ToResult(503).ExecuteAsync(http);
+                return;
+            case Fault.Http429:
+                http.Response.Headers.RetryAfter = settings.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await new Detail("Too Many Requests").ToResult(429).ExecuteAsync(http);
+                return;
+            case Fault.Errno500:
+                await Envelope.Unknown("injected fault").ExecuteAsync(http);
+                return;
+            case Fault.LoseAnswer:
+                await StoreThenCutAsync(http);
+                return;
+            default:
+                await next(http);
+                return;
+        }
+    }
+
+    /// <summary>Runs the insert with its answer held back, then cuts the connection instead of sending it.</summary>
+    private async Task StoreThenCutAsync(HttpContext http)
+    {
+        var original = http.Response.Body;
+        http.Response.Body = Stream.Null;
+        try
+        {
+            await next(http);
+        }
+        finally
+        {
+            http.Response.Body = original;
+        }
+        http.Abort();
+    }
+}
