@@ -24,8 +24,12 @@ namespace MemoSync.Memobase.Models;
 [JsonSerializable(typeof(ApiEnvelope<ProfileConfigData>))]
 [JsonSerializable(typeof(IReadOnlyList<ChatMessage>))]
 [JsonSerializable(typeof(ChatMessage))]
+[JsonSerializable(typeof(Blob))]
+[JsonSerializable(typeof(UserData))]
+[JsonSerializable(typeof(ProfileConfigData))]
 [JsonSerializable(typeof(ProfileDelta))]
 [JsonSerializable(typeof(EventData))]
 [JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(Dictionary<string, int>))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class MemobaseJsonContext : JsonSerializerContext;

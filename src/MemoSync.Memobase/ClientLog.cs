@@ -1,0 +1,14 @@
+using MemoSync.Memobase.Errors;
+using Microsoft.Extensions.Logging;
+
+namespace MemoSync.Memobase;
+
+/// <summary>The client's log lines; none of them can carry the token.</summary>
+internal static partial class ClientLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Memobase {Operation} answered in {ElapsedMs} ms")]
+    public static partial void Answered(ILogger logger, string operation, long elapsedMs);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Memobase {Operation} failed ({Kind}): HTTP {Status}, errno {Errno}: {Errmsg}")]
+    public static partial void Failed(ILogger logger, string operation, MemobaseErrorKind kind, int? status, int? errno, string errmsg);
+}
