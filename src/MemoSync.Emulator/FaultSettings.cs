@@ -2,7 +2,7 @@ namespace MemoSync.Emulator;
 
 /// <summary>
 /// Faults the emulator injects into <c>/api/v1</c> requests. Rates are probabilities from 0 to 1, drawn
-/// independently per request in the order: outage, dropped connection, HTTP 500, 503, 429, errno 500.
+/// per request in the order: outage, dropped connection, HTTP 500, 503, 429, errno 500, quota; then lost answers.
 /// </summary>
 public sealed record FaultSettings
 {
@@ -26,6 +26,9 @@ public sealed record FaultSettings
 
     /// <summary>Share of requests answered HTTP 200 with <c>errno</c> 500, as the server does for an unhandled exception.</summary>
     public double Errno500Rate { get; init; }
+
+    /// <summary>Share of requests answered HTTP 200 with <c>errno</c> 503, as a cloud project whose token quota is spent.</summary>
+    public double QuotaRate { get; init; }
 
     /// <summary>Share of requests whose connection is cut before any answer.</summary>
     public double DropRate { get; init; }
@@ -57,7 +60,7 @@ public sealed record FaultSettings
         (string Name, double Value)[] rates =
         [
             ("http500_rate", Http500Rate), ("http503_rate", Http503Rate), ("http429_rate", Http429Rate),
-            ("errno500_rate", Errno500Rate), ("drop_rate", DropRate), ("lost_answer_rate", LostAnswerRate),
+            ("errno500_rate", Errno500Rate), ("quota_rate", QuotaRate), ("drop_rate", DropRate), ("lost_answer_rate", LostAnswerRate),
         ];
         foreach (var (name, value) in rates)
         {
@@ -66,7 +69,7 @@ public sealed record FaultSettings
                 return $"{name} must be between 0 and 1, got {value}";
             }
         }
-        return rates.Take(5).Sum(r => r.Value) > 1 ? "the failure rates add up to more than 1" : null;
+        return rates.SkipLast(1).Sum(r => r.Value) > 1 ? "the failure rates add up to more than 1" : null;
     }
 
     /// <inheritdoc />
@@ -79,6 +82,7 @@ public sealed record FaultSettings
         if (Http503Rate > 0) parts.Add($"HTTP 503 {Http503Rate:P0}");
         if (Http429Rate > 0) parts.Add($"HTTP 429 {Http429Rate:P0} (Retry-After {RetryAfterSeconds} s)");
         if (Errno500Rate > 0) parts.Add($"errno 500 {Errno500Rate:P0}");
+        if (QuotaRate > 0) parts.Add($"quota errno 503 {QuotaRate:P0}");
         if (DropRate > 0) parts.Add($"dropped {DropRate:P0}");
         if (LostAnswerRate > 0) parts.Add($"lost answers {LostAnswerRate:P0}");
         return parts.Count == 0 ? "none" : string.Join(", ", parts);

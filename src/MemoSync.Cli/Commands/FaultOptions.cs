@@ -20,6 +20,7 @@ internal sealed class FaultOptions
         DefaultValueFactory = _ => 1,
     };
     private readonly Option<double> _errno500 = Rate("--errno500-rate", "Share of requests answered HTTP 200 with errno 500.");
+    private readonly Option<double> _quota = Rate("--quota-rate", "Share of requests answered HTTP 200 with errno 503 (token quota spent).");
     private readonly Option<double> _drop = Rate("--drop-rate", "Share of requests whose connection is cut.");
     private readonly Option<double> _lostAnswer = Rate("--lost-answer-rate", "Share of blob inserts stored whose answer is then lost.");
     private readonly Option<bool> _outage = new("--outage") { Description = "Start in an outage: every API request is cut." };
@@ -29,7 +30,7 @@ internal sealed class FaultOptions
 
     public void AddTo(Command command)
     {
-        Option[] all = [_latency, _http500, _http503, _http429, _retryAfter, _errno500, _drop, _lostAnswer, _outage, _seed];
+        Option[] all = [_latency, _http500, _http503, _http429, _retryAfter, _errno500, _quota, _drop, _lostAnswer, _outage, _seed];
         foreach (var option in all)
         {
             command.Options.Add(option);
@@ -62,6 +63,7 @@ internal sealed class FaultOptions
             Http429Rate = result.GetValue(_http429),
             RetryAfterSeconds = result.GetValue(_retryAfter),
             Errno500Rate = result.GetValue(_errno500),
+            QuotaRate = result.GetValue(_quota),
             DropRate = result.GetValue(_drop),
             LostAnswerRate = result.GetValue(_lostAnswer),
             Outage = result.GetValue(_outage),

@@ -9,5 +9,6 @@ internal enum Fault
     Http503,
     Http429,
     Errno500,
+    Quota,
     LoseAnswer,
 }

@@ -49,7 +49,7 @@ internal sealed class FaultInjector
             (double Rate, Fault Fault)[] table =
             [
                 (s.DropRate, Fault.Drop), (s.Http500Rate, Fault.Http500), (s.Http503Rate, Fault.Http503),
-                (s.Http429Rate, Fault.Http429), (s.Errno500Rate, Fault.Errno500),
+                (s.Http429Rate, Fault.Http429), (s.Errno500Rate, Fault.Errno500), (s.QuotaRate, Fault.Quota),
             ];
             foreach (var (rate, fault) in table)
             {

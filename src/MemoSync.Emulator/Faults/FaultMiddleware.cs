@@ -46,6 +46,10 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
             case Fault.Errno500:
                 await Envelope.Unknown("injected fault").ExecuteAsync(http);
                 return;
+            case Fault.Quota:
+                await Envelope.Fail(503, "Your project reaches Memobase token limit, Left: -1, this project used: 0. Your quota will be refilled on "
+                    + $"{time.GetUtcNow().AddDays(1):yyyy-MM-dd}. \nhttps://www.memobase.io/pricing for more information.").ExecuteAsync(http);
+                return;
             case Fault.LoseAnswer:
                 await StoreThenCutAsync(http);
                 return;

@@ -1,0 +1,63 @@
+using MemoSync.Emulator;
+using MemoSync.Memobase;
+
+namespace MemoSync.TestSupport;
+
+/// <summary>An emulator on a free loopback port and a client for it, over real HTTP; disposed after the test.</summary>
+public sealed class RunningEmulator : IAsyncDisposable
+{
+    /// <summary>The root token every test emulator uses.</summary>
+    public const string Token = "test-root-token-7f3a";
+
+    private RunningEmulator(MemobaseEmulator emulator, ContractRecorder recorder, HttpClient http)
+    {
+        Emulator = emulator;
+        Recorder = recorder;
+        Http = http;
+        Client = new MemobaseClient(http, new MemobaseClientOptions { BaseUrl = emulator.BaseAddress.ToString(), Token = Token });
+    }
+
+    /// <summary>The server.</summary>
+    public MemobaseEmulator Emulator { get; }
+
+    /// <summary>A client whose every exchange <see cref="Recorder"/> keeps for the contract check.</summary>
+    public MemobaseClient Client { get; }
+
+    /// <summary>Every exchange of <see cref="Client"/> and <see cref="Http"/>.</summary>
+    public ContractRecorder Recorder { get; }
+
+    /// <summary>A raw HttpClient on the same recorder, for requests our client refuses to send.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>The API root, <c>http://127.0.0.1:port/api/v1/</c>.</summary>
+    public Uri Api => new(Emulator.BaseAddress, "api/v1/");
+
+    /// <summary>Starts an emulator; <paramref name="configure"/> may change its options (port and token are set).</summary>
+    public static async Task<RunningEmulator> StartAsync(Action<EmulatorOptions>? configure = null)
+    {
+        var options = new EmulatorOptions { Port = 0, AccessToken = Token };
+        configure?.Invoke(options);
+        var emulator = await MemobaseEmulator.StartAsync(options);
+        var recorder = new ContractRecorder(new SocketsHttpHandler());
+        return new RunningEmulator(emulator, recorder, new HttpClient(recorder));
+    }
+
+    /// <summary>A request on the raw client with the root token.</summary>
+    public HttpRequestMessage Request(HttpMethod method, string apiPath, string? json = null)
+    {
+        var request = new HttpRequestMessage(method, new Uri(Api, apiPath));
+        request.Headers.Authorization = new("Bearer", Token);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+        return request;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Emulator.DisposeAsync();
+    }
+}
