@@ -106,9 +106,15 @@ public sealed class OpenApiContract
     {
         var compiled = _schemas.GetOrAdd(schema.ToJsonString(), _ =>
         {
-            var document = schema.DeepClone().AsObject();
-            document["components"] = _spec["components"]!.DeepClone();
-            return JsonSchema.FromJsonAsync(document.ToJsonString()).GetAwaiter().GetResult();
+            // NJsonSchema resolves references into "definitions", so the components move there; the
+            // schema sits under allOf because siblings of a root "$ref" are ignored.
+            var document = new JsonObject
+            {
+                ["allOf"] = new JsonArray(schema.DeepClone()),
+                ["definitions"] = _spec["components"]!["schemas"]!.DeepClone(),
+            };
+            var json = document.ToJsonString().Replace("#/components/schemas/", "#/definitions/", StringComparison.Ordinal);
+            return JsonSchema.FromJsonAsync(json).GetAwaiter().GetResult();
         });
         var settings = new JsonSchemaValidatorSettings();
         settings.AddCustomFormatValidator(new UuidVersionFormat("uuid4", 4));
