@@ -10,7 +10,7 @@ public class OfficialTypeScriptSdkTests
     public async Task The_official_TypeScript_SDK_works_against_the_emulator_end_to_end()
     {
         await using var server = await RunningEmulator.StartAsync();
-        var harness = Path.Combine(RepositoryRoot(), "tests", "sdk-ts");
+        var harness = Path.Combine(Repository.Root, "tests", "sdk-ts");
         Assert.True(Directory.Exists(Path.Combine(harness, "node_modules", "@memobase", "memobase")),
             "run `npm ci` in tests/sdk-ts first (scripts/test does)");
 
@@ -32,17 +32,5 @@ public class OfficialTypeScriptSdkTests
         Assert.True(node.ExitCode == 0, $"the SDK run failed:\n{string.Join('\n', lines)}\n{await errors}");
         Assert.Equal(22, lines.Count(l => l.Contains("\"ok\":true", StringComparison.Ordinal)));
         Assert.Contains(lines, l => l.Contains("a wrong token is refused", StringComparison.Ordinal));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MemoSync.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException("the repository root (MemoSync.slnx) is not above " + AppContext.BaseDirectory);
     }
 }

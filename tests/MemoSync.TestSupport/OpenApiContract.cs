@@ -165,17 +165,7 @@ public sealed class OpenApiContract
         }
     }
 
-    private static string SpecPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MemoSync.slnx")))
-            {
-                return Path.Combine(dir.FullName, "spec", "memobase-openapi.json");
-            }
-        }
-        throw new FileNotFoundException("spec/memobase-openapi.json not found above " + AppContext.BaseDirectory);
-    }
+    private static string SpecPath() => Path.Combine(Repository.Root, "spec", "memobase-openapi.json");
 
     private sealed class Operation(string method, string template, JsonObject node)
     {
