@@ -24,7 +24,8 @@ public abstract class RawApiTest : IAsyncLifetime
         using var request = Server.Request(method, apiPath, json);
         var response = await Server.Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response);
+        var isJson = response.Content.Headers.ContentType?.MediaType == "application/json";
+        return ((int)response.StatusCode, isJson ? JsonNode.Parse(text) : null, response);
     }
 
     protected async Task<string> CreateUser(string? data = null)
