@@ -75,17 +75,7 @@ internal static class BlobEndpoints
                 : Envelope.Ok(blob, MemobaseJsonContext.Default.ApiEnvelopeBlob);
         });
 
-        api.MapDelete("/blobs/{user_id}/{blob_id}", (HttpContext http, EmulatorStore store) =>
-        {
-            var request = new FastApiRequest(http);
-            var userId = request.PathId("user_id");
-            var blobId = request.PathId("blob_id");
-            if (request.Failed)
-            {
-                return request.Problem();
-            }
-            return store.DeleteBlob(userId, blobId) ? Envelope.Ok() : Envelope.Fail(404, $"Blob {blobId} not found");
-        });
+        OwnedItemEndpoints.MapDelete(api, "/blobs/{user_id}/{blob_id}", "blob_id", "Blob", (store, user, blob) => store.DeleteBlob(user, blob));
 
         api.MapGet("/users/blobs/{user_id}/{blob_type}", (HttpContext http, EmulatorStore store) =>
         {

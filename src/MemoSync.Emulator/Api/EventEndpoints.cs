@@ -60,17 +60,7 @@ internal static class EventEndpoints
             return store.UpdateEvent(userId, eventId, data) ? Envelope.Ok() : Envelope.Fail(404, $"Event {eventId} not found");
         });
 
-        api.MapDelete("/users/event/{user_id}/{event_id}", (HttpContext http, EmulatorStore store) =>
-        {
-            var request = new FastApiRequest(http);
-            var userId = request.PathId("user_id");
-            var eventId = request.PathId("event_id");
-            if (request.Failed)
-            {
-                return request.Problem();
-            }
-            return store.DeleteEvent(userId, eventId) ? Envelope.Ok() : Envelope.Fail(404, $"Event {eventId} not found");
-        });
+        OwnedItemEndpoints.MapDelete(api, "/users/event/{user_id}/{event_id}", "event_id", "Event", (store, user, e) => store.DeleteEvent(user, e));
     }
 
     /// <summary>The text an event is searched and shown by: its tip and its profile changes.</summary>

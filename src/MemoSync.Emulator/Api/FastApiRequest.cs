@@ -72,34 +72,28 @@ internal sealed class FastApiRequest(HttpContext context)
         return value ?? "";
     }
 
-    public int? QueryInt(string name)
-    {
-        var text = QueryString(name);
-        if (text is null)
-        {
-            return null;
-        }
-        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-        Error("int_parsing", ["query", name], "Input should be a valid integer, unable to parse string as an integer", text);
-        return null;
-    }
+    public int? QueryInt(string name) =>
+        QueryParsed<int>(name, text => int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : (int?)null,
+            "int_parsing", "Input should be a valid integer, unable to parse string as an integer");
 
-    public double? QueryNumber(string name)
+    public double? QueryNumber(string name) =>
+        QueryParsed<double>(name, text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : (double?)null,
+            "float_parsing", "Input should be a valid number, unable to parse string as a number");
+
+    private T? QueryParsed<T>(string name, Func<string, T?> parse, string type, string msg)
+        where T : struct
     {
         var text = QueryString(name);
         if (text is null)
         {
             return null;
         }
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        var value = parse(text);
+        if (value is null)
         {
-            return value;
+            Error(type, ["query", name], msg, text);
         }
-        Error("float_parsing", ["query", name], "Input should be a valid number, unable to parse string as a number", text);
-        return null;
+        return value;
     }
 
     public bool QueryBool(string name, bool fallback)

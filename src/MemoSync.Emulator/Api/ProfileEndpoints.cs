@@ -52,17 +52,8 @@ internal static class ProfileEndpoints
             return store.UpdateProfile(userId, profileId, delta) ? Envelope.Ok() : Envelope.Fail(404, $"Profile {profileId} not found");
         });
 
-        api.MapDelete("/users/profile/{user_id}/{profile_id}", (HttpContext http, EmulatorStore store) =>
-        {
-            var request = new FastApiRequest(http);
-            var userId = request.PathId("user_id");
-            var profileId = request.PathId("profile_id");
-            if (request.Failed)
-            {
-                return request.Problem();
-            }
-            return store.DeleteProfile(userId, profileId) ? Envelope.Ok() : Envelope.Fail(404, $"Profile {profileId} not found");
-        });
+        OwnedItemEndpoints.MapDelete(api, "/users/profile/{user_id}/{profile_id}", "profile_id", "Profile",
+            (store, user, profile) => store.DeleteProfile(user, profile));
     }
 
     /// <summary>The filter parameters shared by the profile and context endpoints.</summary>
