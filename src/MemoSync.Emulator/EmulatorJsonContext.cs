@@ -6,6 +6,5 @@ namespace MemoSync.Emulator;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = false)]
 [JsonSerializable(typeof(FaultSettings))]
 [JsonSerializable(typeof(EmulatorStats))]
-[JsonSerializable(typeof(Dictionary<string, int>))]
 [JsonSerializable(typeof(Admin.Detail))]
 internal sealed partial class EmulatorJsonContext : JsonSerializerContext;

@@ -146,6 +146,16 @@ public class ServerBehaviourTests : RawApiTest
     }
 
     [Fact]
+    public async Task Chinese_text_comes_back_as_UTF_8_not_escaped_as_FastAPI_writes_it()
+    {
+        var user = await CreateUser();
+        var blob = (string)(await Send(HttpMethod.Post, $"blobs/insert/{user}", Chat("我喜欢打网球")))!.Body!["data"]!["id"]!;
+        using var request = Server.Request(HttpMethod.Get, $"blobs/{user}/{blob}");
+        var text = await (await Server.Http.SendAsync(request)).Content.ReadAsStringAsync();
+        Assert.Contains("\"content\":\"我喜欢打网球\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deleting_a_user_removes_its_blobs_profiles_and_events()
     {
         var user = await CreateUser();

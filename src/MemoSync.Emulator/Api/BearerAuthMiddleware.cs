@@ -36,7 +36,7 @@ internal sealed class BearerAuthMiddleware(RequestDelegate next, EmulatorOptions
         }
         http.Response.StatusCode = StatusCodes.Status401Unauthorized;
         await http.Response.WriteAsJsonAsync(new ApiEnvelope<System.Text.Json.Nodes.JsonNode> { Errno = 401, Errmsg = refusal },
-            MemobaseJsonContext.Default.ApiEnvelopeJsonNode);
+            WireJson.Context.ApiEnvelopeJsonNode);
     }
 
     /// <summary>What the server says of a token that is not the root token and so is read as a project token.</summary>

@@ -57,7 +57,7 @@ internal static class BlobEndpoints
                     buffer.ProcessInBackground(userId, blobType);
                 }
             }
-            return Envelope.Ok(new BlobInsertData(blobId, results), MemobaseJsonContext.Default.ApiEnvelopeBlobInsertData);
+            return Envelope.Ok(new BlobInsertData(blobId, results), WireJson.Context.ApiEnvelopeBlobInsertData);
         });
 
         api.MapGet("/blobs/{user_id}/{blob_id}", (HttpContext http, EmulatorStore store) =>
@@ -72,7 +72,7 @@ internal static class BlobEndpoints
             var blob = store.GetBlob(userId, blobId);
             return blob is null
                 ? Envelope.Fail(404, $"Blob {blobId} not found")
-                : Envelope.Ok(blob, MemobaseJsonContext.Default.ApiEnvelopeBlob);
+                : Envelope.Ok(blob, WireJson.Context.ApiEnvelopeBlob);
         });
 
         OwnedItemEndpoints.MapDelete(api, "/blobs/{user_id}/{blob_id}", "blob_id", "Blob", (store, user, blob) => store.DeleteBlob(user, blob));
@@ -88,7 +88,7 @@ internal static class BlobEndpoints
             {
                 return request.Problem();
             }
-            return Envelope.Ok(new IdsData(store.ListBlobIds(userId, blobType, page, pageSize)), MemobaseJsonContext.Default.ApiEnvelopeIdsData);
+            return Envelope.Ok(new IdsData(store.ListBlobIds(userId, blobType, page, pageSize)), WireJson.Context.ApiEnvelopeIdsData);
         });
     }
 }

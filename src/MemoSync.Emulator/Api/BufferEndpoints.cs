@@ -33,7 +33,7 @@ internal static class BufferEndpoints
                     results = null;
                 }
             }
-            return Envelope.Ok(results, MemobaseJsonContext.Default.ApiEnvelopeIReadOnlyListChatModalResult);
+            return Envelope.Ok(results, WireJson.Context.ApiEnvelopeIReadOnlyListChatModalResult);
         });
 
         api.MapGet("/users/buffer/capacity/{user_id}/{buffer_type}", (HttpContext http, EmulatorStore store) =>
@@ -46,7 +46,7 @@ internal static class BufferEndpoints
             {
                 return request.Problem();
             }
-            return Envelope.Ok(new IdsData(store.BufferIds(userId, blobType, status)), MemobaseJsonContext.Default.ApiEnvelopeIdsData);
+            return Envelope.Ok(new IdsData(store.BufferIds(userId, blobType, status)), WireJson.Context.ApiEnvelopeIdsData);
         });
     }
 }

@@ -54,7 +54,7 @@ internal static class ContextEndpoints
                 ? DefaultLayout(profileSection, eventSection)
                 : template.Replace("{profile_section}", profileSection, StringComparison.Ordinal)
                     .Replace("{event_section}", eventSection, StringComparison.Ordinal);
-            return Envelope.Ok(new ContextData(context), MemobaseJsonContext.Default.ApiEnvelopeContextData);
+            return Envelope.Ok(new ContextData(context), WireJson.Context.ApiEnvelopeContextData);
         });
     }
 
@@ -69,7 +69,7 @@ internal static class ContextEndpoints
         }
         try
         {
-            var messages = JsonSerializer.Deserialize(chatsStr, MemobaseJsonContext.Default.IReadOnlyListChatMessage) ?? [];
+            var messages = JsonSerializer.Deserialize(chatsStr, WireJson.Context.IReadOnlyListChatMessage) ?? [];
             return string.Join("\n", messages.TakeLast(3).Select(m => m.Content));
         }
         catch (JsonException)

@@ -9,10 +9,10 @@ internal static class Envelope
 {
     public static IResult Ok<T>(T data, JsonTypeInfo<ApiEnvelope<T>> type) => Results.Json(new ApiEnvelope<T> { Data = data }, type);
 
-    public static IResult Ok() => Results.Json(new ApiEnvelope<JsonNode>(), MemobaseJsonContext.Default.ApiEnvelopeJsonNode);
+    public static IResult Ok() => Results.Json(new ApiEnvelope<JsonNode>(), WireJson.Context.ApiEnvelopeJsonNode);
 
     public static IResult Fail(int errno, string errmsg) =>
-        Results.Json(new ApiEnvelope<JsonNode> { Errno = errno, Errmsg = errmsg }, MemobaseJsonContext.Default.ApiEnvelopeJsonNode);
+        Results.Json(new ApiEnvelope<JsonNode> { Errno = errno, Errmsg = errmsg }, WireJson.Context.ApiEnvelopeJsonNode);
 
     /// <summary>What the server's global middleware answers for an unhandled exception.</summary>
     public static IResult Unknown(string error) =>

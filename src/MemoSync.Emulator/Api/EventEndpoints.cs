@@ -20,7 +20,7 @@ internal static class EventEndpoints
                 return request.Problem();
             }
             var events = WithinTokens(store.Events(userId).Take(topK), maxTokens);
-            return Envelope.Ok(new UserEventsData(events), MemobaseJsonContext.Default.ApiEnvelopeUserEventsData);
+            return Envelope.Ok(new UserEventsData(events), WireJson.Context.ApiEnvelopeUserEventsData);
         });
 
         api.MapGet("/users/event/search/{user_id}", (HttpContext http, EmulatorStore store, TimeProvider time) =>
@@ -43,7 +43,7 @@ internal static class EventEndpoints
                 .OrderByDescending(e => e.Similarity)
                 .Take(topK)
                 .ToList();
-            return Envelope.Ok(new UserEventsData(found), MemobaseJsonContext.Default.ApiEnvelopeUserEventsData);
+            return Envelope.Ok(new UserEventsData(found), WireJson.Context.ApiEnvelopeUserEventsData);
         });
 
         api.MapPut("/users/event/{user_id}/{event_id}", async (HttpContext http, EmulatorStore store, CancellationToken ct) =>
@@ -56,7 +56,7 @@ internal static class EventEndpoints
             {
                 return request.Problem();
             }
-            var data = System.Text.Json.JsonSerializer.Deserialize(body, MemobaseJsonContext.Default.EventData) ?? new EventData();
+            var data = System.Text.Json.JsonSerializer.Deserialize(body, WireJson.Context.EventData) ?? new EventData();
             return store.UpdateEvent(userId, eventId, data) ? Envelope.Ok() : Envelope.Fail(404, $"Event {eventId} not found");
         });
 

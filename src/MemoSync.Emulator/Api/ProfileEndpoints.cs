@@ -23,7 +23,7 @@ internal static class ProfileEndpoints
             {
                 return Envelope.Unknown(limitsError);
             }
-            return Envelope.Ok(new UserProfilesData(selection.Apply(store.Profiles(userId))), MemobaseJsonContext.Default.ApiEnvelopeUserProfilesData);
+            return Envelope.Ok(new UserProfilesData(selection.Apply(store.Profiles(userId))), WireJson.Context.ApiEnvelopeUserProfilesData);
         });
 
         api.MapPost("/users/profile/{user_id}", async (HttpContext http, EmulatorStore store, CancellationToken ct) =>
@@ -36,7 +36,7 @@ internal static class ProfileEndpoints
                 return request.Problem();
             }
             var id = store.AddProfile(userId, delta);
-            return id is null ? Envelope.UserNotFound(userId) : Envelope.Ok(new IdData(id.Value), MemobaseJsonContext.Default.ApiEnvelopeIdData);
+            return id is null ? Envelope.UserNotFound(userId) : Envelope.Ok(new IdData(id.Value), WireJson.Context.ApiEnvelopeIdData);
         });
 
         api.MapPut("/users/profile/{user_id}/{profile_id}", async (HttpContext http, EmulatorStore store, CancellationToken ct) =>
@@ -65,7 +65,7 @@ internal static class ProfileEndpoints
         {
             try
             {
-                limits = JsonSerializer.Deserialize(json, EmulatorJsonContext.Default.DictionaryStringInt32) ?? [];
+                limits = JsonSerializer.Deserialize(json, WireJson.Context.DictionaryStringInt32) ?? [];
             }
             catch (JsonException e)
             {

@@ -9,7 +9,7 @@ internal static class ProjectEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/project/profile_config", (EmulatorStore store) =>
-            Envelope.Ok(new ProfileConfigData(store.ProfileConfig()), MemobaseJsonContext.Default.ApiEnvelopeProfileConfigData));
+            Envelope.Ok(new ProfileConfigData(store.ProfileConfig()), WireJson.Context.ApiEnvelopeProfileConfigData));
 
         api.MapPost("/project/profile_config", async (HttpContext http, EmulatorStore store, CancellationToken ct) =>
         {

@@ -20,7 +20,7 @@ internal static class UserEndpoints
                 return request.Problem();
             }
             return store.TryCreateUser(id, data?.DeepClone().AsObject())
-                ? Envelope.Ok(new IdData(id), MemobaseJsonContext.Default.ApiEnvelopeIdData)
+                ? Envelope.Ok(new IdData(id), WireJson.Context.ApiEnvelopeIdData)
                 : Envelope.Unknown($"duplicate key value violates unique constraint \"users_pkey\"\nDETAIL:  Key (id)=({id}) already exists.");
         });
 
@@ -33,7 +33,7 @@ internal static class UserEndpoints
                 return request.Problem();
             }
             var user = store.GetUser(id);
-            return user is null ? Envelope.UserNotFound(id) : Envelope.Ok(user, MemobaseJsonContext.Default.ApiEnvelopeUserData);
+            return user is null ? Envelope.UserNotFound(id) : Envelope.Ok(user, WireJson.Context.ApiEnvelopeUserData);
         });
 
         api.MapPut("/users/{user_id}", async (HttpContext http, EmulatorStore store, CancellationToken ct) =>
@@ -46,7 +46,7 @@ internal static class UserEndpoints
                 return request.Problem();
             }
             return store.UpdateUser(id, body)
-                ? Envelope.Ok(new IdData(id), MemobaseJsonContext.Default.ApiEnvelopeIdData)
+                ? Envelope.Ok(new IdData(id), WireJson.Context.ApiEnvelopeIdData)
                 : Envelope.UserNotFound(id);
         });
 
