@@ -1,0 +1,378 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using MemoSync.Memobase.Models;
+using Microsoft.Data.Sqlite;
+
+namespace MemoSync.Journal;
+
+/// <summary>
+/// The embedded journal: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so a committed
+/// append is on disk. Concurrent appends share one commit (group commit) and each caller returns
+/// once its own turn is durable. Several processes may share the file; leases keep them from
+/// delivering the same turn, and an expired lease lets another take over.
+/// </summary>
+public sealed class SqliteJournal : IDialogueJournal
+{
+    private const string Columns = "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at";
+    private const int MaxBatch = 1024;
+
+    private readonly string _connectionString;
+    private readonly string _path;
+    private readonly TimeProvider _time;
+    private readonly TurnValidator _validator;
+    private readonly SqliteConnection _writer;
+    private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writeLoop;
+    private readonly int _busyMs;
+
+    private SqliteJournal(SqliteJournalOptions options, TimeProvider time)
+    {
+        _path = Path.GetFullPath(options.Path);
+        _time = time;
+        _validator = new TurnValidator(options.Limits);
+        _busyMs = (int)options.BusyTimeout.TotalMilliseconds;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = true,
+            DefaultTimeout = Math.Max(1, (int)options.BusyTimeout.TotalSeconds),
+        }.ToString();
+        _writer = Open();
+        _writeLoop = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Opens the journal, creating the file (readable by its owner only) and migrating its schema.</summary>
+    /// <exception cref="JournalUnavailableException">The file is not a SQLite database, is corrupted, or cannot be written; it is left untouched.</exception>
+    public static SqliteJournal Open(SqliteJournalOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var path = Path.GetFullPath(options.Path);
+        try
+        {
+            CreateOwnerOnly(path);
+            using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
+            {
+                connection.Open();
+                Execute(connection, $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}");
+                Execute(connection, "PRAGMA journal_mode = WAL");
+                SqliteSchema.Migrate(connection);
+            }
+            return new SqliteJournal(options, time ?? TimeProvider.System);
+        }
+        catch (Exception e) when (e is SqliteException or UnauthorizedAccessException or IOException and not JournalUnavailableException)
+        {
+            throw Unavailable(path, "cannot be opened", e);
+        }
+    }
+
+    private static void CreateOwnerOnly(string path)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        if (!File.Exists(path) && !OperatingSystem.IsWindows())
+        {
+            // Created before SQLite opens it, so it is never readable by others; SQLite gives -wal and -shm the same mode.
+            using var _ = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, $"PRAGMA busy_timeout = {_busyMs}; PRAGMA synchronous = FULL");
+        return connection;
+    }
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    // ---- appends: group commit
+
+    /// <inheritdoc />
+    public Task AppendAsync(Turn turn, CancellationToken ct = default) => AppendManyAsync([turn], ct);
+
+    /// <inheritdoc />
+    public Task AppendManyAsync(IReadOnlyList<Turn> turns, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(turns);
+        var valid = turns.Select(_validator.Validate).ToList();
+        var pending = new PendingAppend(valid, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        ObjectDisposedException.ThrowIf(!_appends.Writer.TryWrite(pending), this);
+        // The caller may stop waiting, but the turn is committed or failed by the writer either way.
+        return pending.Done.Task.WaitAsync(ct);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _appends.Reader;
+        var batch = new List<PendingAppend>();
+        while (await reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            var rows = 0;
+            while (rows < MaxBatch && reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                rows += pending.Turns.Count;
+            }
+            try
+            {
+                Commit(batch);
+                batch.ForEach(p => p.Done.SetResult());
+            }
+            catch (Exception e) when (e is SqliteException or IOException)
+            {
+                var failure = Unavailable(_path, "could not record the turn", e);
+                batch.ForEach(p => p.Done.SetException(failure));
+            }
+        }
+    }
+
+    private void Commit(List<PendingAppend> batch)
+    {
+        using var tx = _writer.BeginTransaction();
+        using var insert = _writer.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = """
+            INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at)
+            VALUES ($id, $user, $session, $messages, $timestamp, $timestamp)
+            """;
+        var id = insert.Parameters.Add("$id", SqliteType.Text);
+        var user = insert.Parameters.Add("$user", SqliteType.Text);
+        var session = insert.Parameters.Add("$session", SqliteType.Text);
+        var messages = insert.Parameters.Add("$messages", SqliteType.Text);
+        var timestamp = insert.Parameters.Add("$timestamp", SqliteType.Integer);
+        foreach (var turn in batch.SelectMany(p => p.Turns))
+        {
+            id.Value = turn.Id.ToString();
+            user.Value = turn.UserId;
+            session.Value = (object?)turn.SessionId ?? DBNull.Value;
+            messages.Value = JsonSerializer.Serialize(turn.Messages, MemobaseJsonContext.Default.IReadOnlyListChatMessage);
+            timestamp.Value = turn.Timestamp.ToUnixTimeMilliseconds();
+            insert.ExecuteNonQuery();
+        }
+        tx.Commit();
+    }
+
+    private sealed record PendingAppend(IReadOnlyList<Turn> Turns, TaskCompletionSource Done);
+
+    // ---- claims and outcomes
+
+    /// <inheritdoc />
+    public Task<JournalEntry?> TryClaimAsync(Guid turnId, string owner, TimeSpan lease, CancellationToken ct = default)
+    {
+        var now = Now();
+        return Run(c => Read(c, $"""
+            UPDATE turns SET lease_owner = $owner, lease_until = $until
+            WHERE id = $id AND state = 0 AND (lease_until IS NULL OR lease_until <= $now)
+            RETURNING {Columns}
+            """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$id", turnId.ToString()), ("$now", now))
+            .SingleOrDefault(), ct);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JournalEntry>> ClaimDueAsync(int max, string owner, TimeSpan lease, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        var now = Now();
+        return Run<IReadOnlyList<JournalEntry>>(c => Read(c, $"""
+            UPDATE turns SET lease_owner = $owner, lease_until = $until
+            WHERE seq IN (SELECT seq FROM turns
+                          WHERE state = 0 AND next_attempt_at <= $now AND (lease_until IS NULL OR lease_until <= $now)
+                          ORDER BY next_attempt_at, seq LIMIT $max)
+            RETURNING {Columns}, seq
+            """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$now", now), ("$max", max))
+            .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.Turn.Id).ToList(), ct);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> MarkSyncedAsync(Guid turnId, string owner, Guid? blobId, CancellationToken ct = default) => Change("""
+        UPDATE turns SET state = 1, synced_at = $now, blob_id = $blob, lease_owner = NULL, lease_until = NULL, last_error = NULL
+        WHERE id = $id AND state = 0 AND lease_owner = $owner
+        """, ct, ("$id", turnId.ToString()), ("$owner", owner), ("$blob", blobId?.ToString()), ("$now", Now()));
+
+    /// <inheritdoc />
+    public Task<bool> ReleaseAsync(Guid turnId, string owner, DateTimeOffset nextAttemptAt, string failure, bool chargeRetry = true, CancellationToken ct = default) =>
+        Change("""
+        UPDATE turns SET retry_count = retry_count + $charge, next_attempt_at = $next, last_error = $error, lease_owner = NULL, lease_until = NULL
+        WHERE id = $id AND state = 0 AND lease_owner = $owner
+        """, ct, ("$id", turnId.ToString()), ("$owner", owner), ("$charge", chargeRetry ? 1 : 0),
+            ("$next", nextAttemptAt.ToUnixTimeMilliseconds()), ("$error", failure));
+
+    /// <inheritdoc />
+    public Task<bool> MarkDeadAsync(Guid turnId, string owner, string reason, CancellationToken ct = default) => Change("""
+        UPDATE turns SET state = 2, last_error = $reason, lease_owner = NULL, lease_until = NULL
+        WHERE id = $id AND state = 0 AND lease_owner = $owner
+        """, ct, ("$id", turnId.ToString()), ("$owner", owner), ("$reason", reason));
+
+    /// <inheritdoc />
+    public Task<int> RequeueDeadAsync(CancellationToken ct = default) => Run(c => Execute(c, """
+        UPDATE turns SET state = 0, retry_count = 0, next_attempt_at = $now, lease_owner = NULL, lease_until = NULL WHERE state = 2
+        """, ("$now", Now())), ct);
+
+    /// <inheritdoc />
+    public Task<bool> RequeueAsync(Guid turnId, CancellationToken ct = default) => Change("""
+        UPDATE turns SET state = 0, retry_count = 0, next_attempt_at = $now, lease_owner = NULL, lease_until = NULL
+        WHERE id = $id AND state IN (0, 2)
+        """, ct, ("$id", turnId.ToString()), ("$now", Now()));
+
+    /// <inheritdoc />
+    public Task<int> PurgeSyncedAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) =>
+        Run(c => Execute(c, "DELETE FROM turns WHERE state = 1 AND synced_at < $before", ("$before", syncedBefore.ToUnixTimeMilliseconds())), ct);
+
+    // ---- reads
+
+    /// <inheritdoc />
+    public Task<JournalEntry?> GetAsync(Guid turnId, CancellationToken ct = default) =>
+        Run(c => Read(c, $"SELECT {Columns} FROM turns WHERE id = $id", ("$id", turnId.ToString())).SingleOrDefault(), ct);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JournalEntry>> ListAsync(TurnState? state, int limit, CancellationToken ct = default) =>
+        Run<IReadOnlyList<JournalEntry>>(c => Read(c,
+            $"SELECT {Columns} FROM turns WHERE $state IS NULL OR state = $state ORDER BY seq LIMIT $limit",
+            ("$state", (int?)state), ("$limit", limit)), ct);
+
+    /// <inheritdoc />
+    public Task<JournalStatus> GetStatusAsync(int recentErrors = 10, CancellationToken ct = default) => Run(c =>
+    {
+        var users = new List<UserTurnCounts>();
+        using (var command = Command(c, """
+            SELECT user_id, SUM(state = 0), SUM(state = 1), SUM(state = 2) FROM turns GROUP BY user_id ORDER BY user_id
+            """))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                users.Add(new UserTurnCounts(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+            }
+        }
+        using var oldest = Command(c, "SELECT MIN(timestamp) FROM turns WHERE state = 0");
+        var oldestPending = oldest.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+        var errors = Read(c, $"SELECT {Columns} FROM turns WHERE last_error IS NOT NULL AND state <> 1 ORDER BY seq DESC LIMIT $n", ("$n", recentErrors))
+            .Select(e => new TurnError(e.Turn.Id, e.Turn.UserId, e.State, e.RetryCount, e.LastError!))
+            .ToList();
+        return new JournalStatus(users.Sum(u => u.Pending), users.Sum(u => u.Synced), users.Sum(u => u.Dead), oldestPending, users, errors);
+    }, ct);
+
+    // ---- import
+
+    /// <inheritdoc />
+    public Task<int> ImportAsync(IReadOnlyList<ImportedTurn> lines, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var valid = lines.Select(l => l with { Turn = _validator.Validate(l.Turn) }).ToList();
+        return Run(c =>
+        {
+            using var tx = c.BeginTransaction();
+            var added = 0;
+            foreach (var line in valid)
+            {
+                var turn = line.Turn;
+                var at = turn.Timestamp.ToUnixTimeMilliseconds();
+                using var insert = Command(c, """
+                    INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, state, retry_count, synced_at, import_hash)
+                    VALUES ($id, $user, $session, $messages, $at, $at, $state, $retries, $synced, $hash)
+                    """, ("$id", turn.Id.ToString()), ("$user", turn.UserId), ("$session", turn.SessionId),
+                    ("$messages", JsonSerializer.Serialize(turn.Messages, MemobaseJsonContext.Default.IReadOnlyListChatMessage)),
+                    ("$at", at), ("$state", line.Synced ? 1 : 0), ("$retries", line.RetryCount), ("$synced", line.Synced ? at : null),
+                    ("$hash", line.ContentHash));
+                insert.Transaction = tx;
+                added += insert.ExecuteNonQuery();
+            }
+            tx.Commit();
+            return added;
+        }, ct);
+    }
+
+    // ---- plumbing
+
+    private Task<bool> Change(string sql, CancellationToken ct, params (string, object?)[] parameters) =>
+        Run(c => Execute(c, sql, parameters) == 1, ct);
+
+    /// <summary>Runs <paramref name="work"/> on a pooled connection off the caller's thread (SQLite calls block).</summary>
+    private Task<T> Run<T>(Func<SqliteConnection, T> work, CancellationToken ct) => Task.Run(() =>
+    {
+        try
+        {
+            using var connection = Open();
+            return work(connection);
+        }
+        catch (SqliteException e)
+        {
+            throw Unavailable(_path, "failed", e);
+        }
+    }, ct);
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return command;
+    }
+
+    private static int Execute(SqliteConnection connection, string sql, params (string, object?)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private static List<JournalEntry> Read(SqliteConnection connection, string sql, params (string, object?)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var entries = new List<JournalEntry>();
+        while (reader.Read())
+        {
+            var turn = new Turn(
+                Guid.Parse(reader.GetString(0)),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                JsonSerializer.Deserialize(reader.GetString(3), MemobaseJsonContext.Default.IReadOnlyListChatMessage)!,
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
+            entries.Add(new JournalEntry(
+                turn,
+                (TurnState)reader.GetInt32(5),
+                reader.GetInt32(6),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
+                reader.IsDBNull(10) ? null : Guid.Parse(reader.GetString(10)),
+                reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11))));
+        }
+        return entries;
+    }
+
+    private static JournalUnavailableException Unavailable(string path, string what, Exception e)
+    {
+        var why = e is SqliteException sqlite ? sqlite.SqliteErrorCode switch
+        {
+            26 => "it is not a SQLite database (or it is encrypted); it was left untouched",
+            11 => "the database file is corrupted; it was left untouched",
+            13 => "the disk is full",
+            8 => "the database is read-only",
+            14 => "the file cannot be opened (check the directory and its permissions)",
+            10 => "a disk I/O error occurred",
+            5 or 6 => "the database stayed locked by another process past the busy timeout",
+            _ => sqlite.Message,
+        } : e.Message;
+        return new JournalUnavailableException($"The journal {path} {what}: {why}.", e);
+    }
+
+    /// <summary>Stops taking appends, lets the writer commit what it holds, and closes the file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _appends.Writer.TryComplete();
+        await _writeLoop;
+        _writer.Dispose();
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+}

@@ -1,0 +1,14 @@
+namespace MemoSync.Journal;
+
+/// <summary>Where the SQLite journal lives and how long it waits for another process's lock.</summary>
+public sealed record SqliteJournalOptions
+{
+    /// <summary>The database file. Default <c>data/memosync.db</c>.</summary>
+    public string Path { get; init; } = "data/memosync.db";
+
+    /// <summary>How long a write waits while another process holds the lock. Default 10 s.</summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>What a turn may hold.</summary>
+    public TurnLimits Limits { get; init; } = new();
+}

@@ -1,0 +1,70 @@
+using Microsoft.Data.Sqlite;
+
+namespace MemoSync.Journal;
+
+/// <summary>The journal's tables, versioned by <c>PRAGMA user_version</c>; each migration moves one version up.</summary>
+internal static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        // 1: turns with their sync state. Times are Unix milliseconds so that the due index orders by number.
+        """
+        CREATE TABLE turns (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            user_id TEXT NOT NULL,
+            session_id TEXT,
+            messages TEXT NOT NULL,
+            timestamp INTEGER NOT NULL,
+            state INTEGER NOT NULL DEFAULT 0,
+            retry_count INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT,
+            lease_owner TEXT,
+            lease_until INTEGER,
+            blob_id TEXT,
+            synced_at INTEGER,
+            import_hash TEXT UNIQUE);
+        -- Claiming due turns seeks this index however many synced turns the file holds.
+        CREATE INDEX turns_due ON turns(next_attempt_at, seq) WHERE state = 0;
+        CREATE INDEX turns_synced ON turns(synced_at) WHERE state = 1;
+        CREATE INDEX turns_user ON turns(user_id, state);
+        CREATE INDEX turns_errors ON turns(seq) WHERE last_error IS NOT NULL;
+        """,
+    ];
+
+    public static int Version => Migrations.Length;
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        using var tx = connection.BeginTransaction();
+        var current = Convert.ToInt32(Scalar(connection, tx, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
+        if (current > Migrations.Length)
+        {
+            throw new JournalUnavailableException(
+                $"The journal {connection.DataSource} has schema version {current}, newer than this MemoSync knows ({Migrations.Length}); it was left untouched.");
+        }
+        for (var version = current; version < Migrations.Length; version++)
+        {
+            Execute(connection, tx, Migrations[version]);
+            Execute(connection, tx, $"PRAGMA user_version = {version + 1}");
+        }
+        tx.Commit();
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction tx, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction tx, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
