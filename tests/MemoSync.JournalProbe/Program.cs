@@ -1,0 +1,60 @@
+using MemoSync.Journal;
+using MemoSync.Memobase.Models;
+
+// Drives a journal from its own process so tests can kill it, or run two at once, for real.
+//   append DB WRITERS          appends turns from WRITERS tasks forever; prints each id once its append returned
+//   claim DB OWNER LEASE_MS    claims batches and marks them synced until none is due; prints "OWNER ID" per claim
+//   hold DB OWNER LEASE_MS     claims one batch, prints its ids, then waits to be killed
+var (mode, path) = (args[0], args[1]);
+await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = path });
+var output = Console.Out;
+var gate = new Lock();
+void Say(string line)
+{
+    lock (gate)
+    {
+        output.WriteLine(line);
+        output.Flush();
+    }
+}
+
+switch (mode)
+{
+    case "append":
+        Say("ready");
+        await Task.WhenAll(Enumerable.Range(0, int.Parse(args[2])).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; ; i++)
+            {
+                var turn = Turn.Create($"writer-{w}", null, [new(ChatMessage.UserRole, $"turn {i}"), new(ChatMessage.AssistantRole, "ok")], TimeProvider.System);
+                await journal.AppendAsync(turn);
+                Say(turn.Id.ToString());
+            }
+        })));
+        break;
+    case "claim":
+        var lease = TimeSpan.FromMilliseconds(int.Parse(args[3]));
+        for (var idle = 0; idle < 20;)
+        {
+            var claimed = await journal.ClaimDueAsync(50, args[2], lease);
+            idle = claimed.Count == 0 ? idle + 1 : 0;
+            foreach (var entry in claimed)
+            {
+                Say($"{args[2]} {entry.Turn.Id}");
+                await journal.MarkSyncedAsync(entry.Turn.Id, args[2], null);
+            }
+        }
+        break;
+    case "hold":
+        foreach (var entry in await journal.ClaimDueAsync(100, args[2], TimeSpan.FromMilliseconds(int.Parse(args[3]))))
+        {
+            Say(entry.Turn.Id.ToString());
+        }
+        Say("held");
+        await Task.Delay(Timeout.Infinite);
+        break;
+    default:
+        Console.Error.WriteLine($"unknown mode {mode}");
+        return 2;
+}
+return 0;
