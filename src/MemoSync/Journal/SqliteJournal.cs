@@ -24,6 +24,7 @@ public sealed class SqliteJournal : IDialogueJournal
     private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writeLoop;
     private readonly int _busyMs;
+    private long _commits;
 
     private SqliteJournal(SqliteJournalOptions options, TimeProvider time)
     {
@@ -93,6 +94,9 @@ public sealed class SqliteJournal : IDialogueJournal
 
     // ---- appends: group commit
 
+    /// <summary>Durable commits of appends so far; fewer than the appends when callers shared commits.</summary>
+    internal long Commits => Interlocked.Read(ref _commits);
+
     /// <inheritdoc />
     public Task AppendAsync(Turn turn, CancellationToken ct = default) => AppendManyAsync([turn], ct);
 
@@ -157,6 +161,7 @@ public sealed class SqliteJournal : IDialogueJournal
             insert.ExecuteNonQuery();
         }
         tx.Commit();
+        Interlocked.Increment(ref _commits);
     }
 
     private sealed record PendingAppend(IReadOnlyList<Turn> Turns, TaskCompletionSource Done);
@@ -359,7 +364,7 @@ public sealed class SqliteJournal : IDialogueJournal
             11 => "the database file is corrupted; it was left untouched",
             13 => "the disk is full",
             8 => "the database is read-only",
-            14 => "the file cannot be opened (check the directory and its permissions)",
+            14 => "the file cannot be opened for writing (a read-only disk or directory, or missing permissions)",
             10 => "a disk I/O error occurred",
             5 or 6 => "the database stayed locked by another process past the busy timeout",
             _ => sqlite.Message,
