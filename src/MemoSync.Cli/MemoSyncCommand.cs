@@ -10,5 +10,7 @@ internal static class MemoSyncCommand
         new("memosync: deliver every conversation turn to Memobase, exactly once.")
         {
             EmulatorCommand.Create(),
+            ImportCommand.Create(),
+            ExportCommand.Create(),
         };
 }

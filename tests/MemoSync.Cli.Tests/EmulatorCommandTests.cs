@@ -6,14 +6,16 @@ namespace MemoSync.Cli.Tests;
 /// <summary><c>memosync emulator</c> as a real child process.</summary>
 public partial class EmulatorCommandTests
 {
-    private static Process Start(params string[] args)
+    internal static Process Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "memosync.dll"));
+        start.Environment.Remove("USER_ID");
+        start.Environment.Remove("MEMOSYNC_JOURNAL");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using MemoSync.Journal;
+using MemoSync.Journal.Jsonl;
+
+namespace MemoSync.Cli.Commands;
+
+/// <summary><c>memosync export</c>: the journal as the guide's JSONL, so its checks work on it.</summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var state = new Option<TurnState?>("--state") { Description = "Only turns in this state: pending, synced or dead." };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Write to this file instead of standard output." };
+        var journal = JournalOption.Create();
+        var command = new Command("export", "Export turns in the guide's JSONL format.") { state, output, journal };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var store = JournalOption.Open(result, journal);
+            var exporter = new GuideJsonlExporter(store);
+            if (result.GetValue(output) is not { } file)
+            {
+                await exporter.ExportAsync(Console.Out, result.GetValue(state), ct);
+                return 0;
+            }
+            await using var writer = new StreamWriter(file.FullName);
+            var count = await exporter.ExportAsync(writer, result.GetValue(state), ct);
+            Console.WriteLine($"{count} turns written to {file.FullName}");
+            return 0;
+        });
+        return command;
+    }
+}

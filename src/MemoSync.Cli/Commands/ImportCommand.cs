@@ -1,0 +1,66 @@
+using System.CommandLine;
+using MemoSync.Journal;
+using MemoSync.Journal.Jsonl;
+using Spectre.Console;
+
+namespace MemoSync.Cli.Commands;
+
+/// <summary><c>memosync import FILE</c>: the guide's save_data.jsonl into the journal, idempotently.</summary>
+internal static class ImportCommand
+{
+    /// <summary>The exit code when some lines could not be imported (all others were).</summary>
+    public const int SomeLinesBad = 3;
+
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A JSONL file in the guide's format (data/save_data.jsonl)." };
+        var user = new Option<string?>("--user")
+        {
+            Description = "The user of lines without user_id (env USER_ID).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("USER_ID"),
+        };
+        var journal = JournalOption.Create();
+        var command = new Command("import", "Import the guide's JSONL: unsynced lines become pending turns, synced ones history.") { file, user, journal };
+        command.SetAction(async (result, ct) =>
+        {
+            var input = result.GetValue(file)!;
+            if (!input.Exists)
+            {
+                await Console.Error.WriteLineAsync($"import: {input.FullName} does not exist");
+                return 2;
+            }
+            await using var store = JournalOption.Open(result, journal);
+            await using var stream = input.OpenRead();
+            var importer = new GuideJsonlImporter(store, new TurnLimits());
+            var report = Console.IsOutputRedirected
+                ? await importer.ImportAsync(stream, result.GetValue(user), null, ct)
+                : await WithProgressAsync(stream, p => importer.ImportAsync(stream, result.GetValue(user), p, ct));
+
+            Console.WriteLine($"{input.Name}: {report.Lines} lines, {report.Imported} turns imported, {report.AlreadyPresent} already in the journal, {report.BadLines.Count} bad.");
+            foreach (var bad in report.BadLines)
+            {
+                await Console.Error.WriteLineAsync($"  line {bad.Number}: {bad.Reason}");
+            }
+            return report.BadLines.Count == 0 ? 0 : SomeLinesBad;
+        });
+        return command;
+    }
+
+    private static async Task<ImportReport> WithProgressAsync(Stream stream, Func<IProgress<ImportProgress>, Task<ImportReport>> import)
+    {
+        ImportReport? report = null;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("importing", maxValue: Math.Max(1, stream.Length));
+                report = await import(new Progress<ImportProgress>(p =>
+                {
+                    task.Value = p.Bytes;
+                    task.Description = $"{p.Lines:N0} lines";
+                }));
+                task.Value = task.MaxValue;
+            });
+        return report!;
+    }
+}
