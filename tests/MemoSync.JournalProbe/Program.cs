@@ -3,7 +3,8 @@ using MemoSync.Memobase.Models;
 
 // Drives a journal from its own process so tests can kill it, or run two at once, for real.
 //   append DB WRITERS          appends turns from WRITERS tasks forever; prints each id once its append returned
-//   claim DB OWNER LEASE_MS    claims batches and marks them synced until none is due; prints "OWNER ID" per claim
+//   claim DB OWNER LEASE_MS    says "ready", waits for the file DB.go, then claims batches and marks them synced
+//                              until none is due; prints "OWNER ID" per claim
 //   hold DB OWNER LEASE_MS     claims one batch, prints its ids, then waits to be killed
 var (mode, path) = (args[0], args[1]);
 await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = path });
@@ -34,13 +35,18 @@ switch (mode)
         break;
     case "claim":
         var lease = TimeSpan.FromMilliseconds(int.Parse(args[3]));
+        Say("ready");
+        while (!File.Exists(path + ".go"))
+        {
+            await Task.Delay(5);
+        }
         for (var idle = 0; idle < 20;)
         {
             var claimed = await journal.ClaimDueAsync(50, args[2], lease);
             idle = claimed.Count == 0 ? idle + 1 : 0;
             foreach (var entry in claimed)
             {
-                Say($"{args[2]} {entry.Turn.Id}");
+                Say($"claimed {args[2]} {entry.Turn.Id}");
                 await journal.MarkSyncedAsync(entry.Turn.Id, args[2], null);
             }
         }

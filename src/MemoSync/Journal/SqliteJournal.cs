@@ -21,6 +21,7 @@ public sealed class SqliteJournal : IDialogueJournal
     private readonly TimeProvider _time;
     private readonly TurnValidator _validator;
     private readonly SqliteConnection _writer;
+    private readonly SqliteCommand _insert;
     private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writeLoop;
     private readonly int _busyMs;
@@ -40,6 +41,7 @@ public sealed class SqliteJournal : IDialogueJournal
             DefaultTimeout = Math.Max(1, (int)options.BusyTimeout.TotalSeconds),
         }.ToString();
         _writer = Open();
+        _insert = PrepareInsert();
         _writeLoop = Task.Run(WriteLoopAsync);
     }
 
@@ -104,8 +106,9 @@ public sealed class SqliteJournal : IDialogueJournal
     public Task AppendManyAsync(IReadOnlyList<Turn> turns, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(turns);
-        var valid = turns.Select(_validator.Validate).ToList();
-        var pending = new PendingAppend(valid, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Validated and serialized on the caller's thread, so concurrent callers share that work and the writer only writes.
+        var rows = turns.Select(t => Row.Of(_validator.Validate(t))).ToList();
+        var pending = new PendingAppend(rows, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         ObjectDisposedException.ThrowIf(!_appends.Writer.TryWrite(pending), this);
         // The caller may stop waiting, but the turn is committed or failed by the writer either way.
         return pending.Done.Task.WaitAsync(ct);
@@ -122,7 +125,7 @@ public sealed class SqliteJournal : IDialogueJournal
             while (rows < MaxBatch && reader.TryRead(out var pending))
             {
                 batch.Add(pending);
-                rows += pending.Turns.Count;
+                rows += pending.Rows.Count;
             }
             try
             {
@@ -140,31 +143,50 @@ public sealed class SqliteJournal : IDialogueJournal
     private void Commit(List<PendingAppend> batch)
     {
         using var tx = _writer.BeginTransaction();
-        using var insert = _writer.CreateCommand();
-        insert.Transaction = tx;
-        insert.CommandText = """
-            INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at)
-            VALUES ($id, $user, $session, $messages, $timestamp, $timestamp)
-            """;
-        var id = insert.Parameters.Add("$id", SqliteType.Text);
-        var user = insert.Parameters.Add("$user", SqliteType.Text);
-        var session = insert.Parameters.Add("$session", SqliteType.Text);
-        var messages = insert.Parameters.Add("$messages", SqliteType.Text);
-        var timestamp = insert.Parameters.Add("$timestamp", SqliteType.Integer);
-        foreach (var turn in batch.SelectMany(p => p.Turns))
+        _insert.Transaction = tx;
+        foreach (var row in batch.SelectMany(p => p.Rows))
         {
-            id.Value = turn.Id.ToString();
-            user.Value = turn.UserId;
-            session.Value = (object?)turn.SessionId ?? DBNull.Value;
-            messages.Value = JsonSerializer.Serialize(turn.Messages, MemobaseJsonContext.Default.IReadOnlyListChatMessage);
-            timestamp.Value = turn.Timestamp.ToUnixTimeMilliseconds();
-            insert.ExecuteNonQuery();
+            row.Bind(_insert);
+            _insert.ExecuteNonQuery();
         }
         tx.Commit();
         Interlocked.Increment(ref _commits);
     }
 
-    private sealed record PendingAppend(IReadOnlyList<Turn> Turns, TaskCompletionSource Done);
+    private SqliteCommand PrepareInsert()
+    {
+        var insert = _writer.CreateCommand();
+        insert.CommandText = """
+            INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at)
+            VALUES ($id, $user, $session, $messages, $timestamp, $timestamp)
+            """;
+        foreach (var name in Row.Parameters)
+        {
+            insert.Parameters.Add(name, name == "$timestamp" ? SqliteType.Integer : SqliteType.Text);
+        }
+        insert.Prepare();
+        return insert;
+    }
+
+    /// <summary>A turn ready for the insert: the columns an append writes.</summary>
+    private sealed record Row(string Id, string UserId, string? SessionId, string Messages, long Timestamp)
+    {
+        public static readonly string[] Parameters = ["$id", "$user", "$session", "$messages", "$timestamp"];
+
+        public static Row Of(Turn turn) => new(turn.Id.ToString(), turn.UserId, turn.SessionId,
+            JsonSerializer.Serialize(turn.Messages, MemobaseJsonContext.Default.IReadOnlyListChatMessage), turn.Timestamp.ToUnixTimeMilliseconds());
+
+        public void Bind(SqliteCommand insert)
+        {
+            insert.Parameters["$id"].Value = Id;
+            insert.Parameters["$user"].Value = UserId;
+            insert.Parameters["$session"].Value = (object?)SessionId ?? DBNull.Value;
+            insert.Parameters["$messages"].Value = Messages;
+            insert.Parameters["$timestamp"].Value = Timestamp;
+        }
+    }
+
+    private sealed record PendingAppend(IReadOnlyList<Row> Rows, TaskCompletionSource Done);
 
     // ---- claims and outcomes
 
@@ -278,14 +300,20 @@ public sealed class SqliteJournal : IDialogueJournal
             foreach (var line in valid)
             {
                 var turn = line.Turn;
+                using var claimHash = Command(c, "INSERT OR IGNORE INTO imports (hash, turn_id) VALUES ($hash, $id)",
+                    ("$hash", line.ContentHash), ("$id", turn.Id.ToString()));
+                claimHash.Transaction = tx;
+                if (claimHash.ExecuteNonQuery() == 0)
+                {
+                    continue;
+                }
                 var at = turn.Timestamp.ToUnixTimeMilliseconds();
                 using var insert = Command(c, """
-                    INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, state, retry_count, synced_at, import_hash)
-                    VALUES ($id, $user, $session, $messages, $at, $at, $state, $retries, $synced, $hash)
+                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, state, retry_count, synced_at)
+                    VALUES ($id, $user, $session, $messages, $at, $at, $state, $retries, $synced)
                     """, ("$id", turn.Id.ToString()), ("$user", turn.UserId), ("$session", turn.SessionId),
                     ("$messages", JsonSerializer.Serialize(turn.Messages, MemobaseJsonContext.Default.IReadOnlyListChatMessage)),
-                    ("$at", at), ("$state", line.Synced ? 1 : 0), ("$retries", line.RetryCount), ("$synced", line.Synced ? at : null),
-                    ("$hash", line.ContentHash));
+                    ("$at", at), ("$state", line.Synced ? 1 : 0), ("$retries", line.RetryCount), ("$synced", line.Synced ? at : null));
                 insert.Transaction = tx;
                 added += insert.ExecuteNonQuery();
             }
@@ -377,6 +405,7 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         _appends.Writer.TryComplete();
         await _writeLoop;
+        _insert.Dispose();
         _writer.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }

@@ -8,9 +8,10 @@ internal static class SqliteSchema
     private static readonly string[] Migrations =
     [
         // 1: turns with their sync state. Times are Unix milliseconds so that the due index orders by number.
+        // Every index here costs each append a page in the WAL, so there are only those the queries need.
         """
         CREATE TABLE turns (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            seq INTEGER PRIMARY KEY,
             id TEXT NOT NULL UNIQUE,
             user_id TEXT NOT NULL,
             session_id TEXT,
@@ -23,8 +24,9 @@ internal static class SqliteSchema
             lease_owner TEXT,
             lease_until INTEGER,
             blob_id TEXT,
-            synced_at INTEGER,
-            import_hash TEXT UNIQUE);
+            synced_at INTEGER);
+        -- Content hashes of imported lines, apart so that an ordinary append touches no index of theirs.
+        CREATE TABLE imports (hash TEXT PRIMARY KEY, turn_id TEXT NOT NULL) WITHOUT ROWID;
         -- Claiming due turns seeks this index however many synced turns the file holds.
         CREATE INDEX turns_due ON turns(next_attempt_at, seq) WHERE state = 0;
         CREATE INDEX turns_synced ON turns(synced_at) WHERE state = 1;

@@ -1,0 +1,6 @@
+using MemoSync.Bench;
+
+// dotnet run -c Release --project bench/MemoSync.Bench -- [runs] [directory]
+var runs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
+var directory = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "memosync-bench");
+await new JournalBenchmark(directory, runs, Console.Out).RunAsync();
