@@ -307,13 +307,12 @@ public sealed class SqliteJournal : IDialogueJournal
                 {
                     continue;
                 }
-                var at = turn.Timestamp.ToUnixTimeMilliseconds();
+                var row = Row.Of(turn);
                 using var insert = Command(c, """
                     INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, state, retry_count, synced_at)
                     VALUES ($id, $user, $session, $messages, $at, $at, $state, $retries, $synced)
-                    """, ("$id", turn.Id.ToString()), ("$user", turn.UserId), ("$session", turn.SessionId),
-                    ("$messages", JsonSerializer.Serialize(turn.Messages, MemobaseJsonContext.Default.IReadOnlyListChatMessage)),
-                    ("$at", at), ("$state", line.Synced ? 1 : 0), ("$retries", line.RetryCount), ("$synced", line.Synced ? at : null));
+                    """, ("$id", row.Id), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
+                    ("$at", row.Timestamp), ("$state", line.Synced ? 1 : 0), ("$retries", line.RetryCount), ("$synced", line.Synced ? row.Timestamp : null));
                 insert.Transaction = tx;
                 added += insert.ExecuteNonQuery();
             }
