@@ -120,6 +120,11 @@ public sealed class SqliteJournal : IDialogueJournal
         var batch = new List<PendingAppend>();
         while (await reader.WaitToReadAsync())
         {
+            if (batch.Count > 1)
+            {
+                // Several callers shared the last commit: let those woken by it enqueue their next turn so they share this one too.
+                await Task.Yield();
+            }
             batch.Clear();
             var rows = 0;
             while (rows < MaxBatch && reader.TryRead(out var pending))
