@@ -64,7 +64,8 @@ public partial class EmulatorCommandTests
     [InlineData("--drop-rate", "1.5", "drop_rate must be between 0 and 1")]
     [InlineData("--latency", "soon", "--latency must be milliseconds")]
     [InlineData("--http500-rate", "0.7", "add up to more than 1")]
-    public async Task Bad_fault_flags_are_refused_with_the_reason(string flag, string value, string reason)
+    [InlineData("--token", "", "--token must not be empty")]
+    public async Task Bad_flags_are_refused_with_the_reason(string flag, string value, string reason)
     {
         string[] args = flag == "--http500-rate" ? ["emulator", "--port", "0", flag, value, "--http503-rate", "0.7"] : ["emulator", "--port", "0", flag, value];
         using var process = Start(args);

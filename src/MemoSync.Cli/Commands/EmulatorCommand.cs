@@ -43,6 +43,13 @@ internal static class EmulatorCommand
             host, port, token, anyToken, data, persistent,
         };
         faults.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (!result.GetValue(anyToken) && string.IsNullOrWhiteSpace(result.GetValue(token)))
+            {
+                result.AddError("--token must not be empty; use --any-token to accept any Bearer token");
+            }
+        });
         command.SetAction(async (result, ct) =>
         {
             var options = new EmulatorOptions
