@@ -44,6 +44,11 @@ switch (mode)
         {
             var claimed = await journal.ClaimDueAsync(50, args[2], lease);
             idle = claimed.Count == 0 ? idle + 1 : 0;
+            if (claimed.Count == 0)
+            {
+                // The other process may hold the turns ahead of the rest: give it time before deciding none is due.
+                await Task.Delay(10);
+            }
             foreach (var entry in claimed)
             {
                 Say($"claimed {args[2]} {entry.Turn.Id}");

@@ -13,7 +13,8 @@ namespace MemoSync.Journal;
 /// </summary>
 public sealed class SqliteJournal : IDialogueJournal
 {
-    private const string Columns = "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at";
+    // seq comes last: RETURNING has no ORDER BY, so claimed rows are put back in the journal's order by it.
+    private const string Columns = "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at, seq";
     private const int MaxBatch = 1024;
 
     private readonly string _connectionString;
@@ -202,6 +203,7 @@ public sealed class SqliteJournal : IDialogueJournal
         return Run(c => Read(c, $"""
             UPDATE turns SET lease_owner = $owner, lease_until = $until
             WHERE id = $id AND state = 0 AND (lease_until IS NULL OR lease_until <= $now)
+              AND NOT EXISTS (SELECT 1 FROM turns p WHERE p.user_id = turns.user_id AND p.state = 0 AND p.seq < turns.seq)
             RETURNING {Columns}
             """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$id", turnId.ToString()), ("$now", now))
             .SingleOrDefault(), ct);
@@ -214,12 +216,14 @@ public sealed class SqliteJournal : IDialogueJournal
         var now = Now();
         return Run<IReadOnlyList<JournalEntry>>(c => Read(c, $"""
             UPDATE turns SET lease_owner = $owner, lease_until = $until
-            WHERE seq IN (SELECT seq FROM turns
-                          WHERE state = 0 AND next_attempt_at <= $now AND (lease_until IS NULL OR lease_until <= $now)
-                          ORDER BY next_attempt_at, seq LIMIT $max)
-            RETURNING {Columns}, seq
-            """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$now", now), ("$max", max))
-            .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.Turn.Id).ToList(), ct);
+            WHERE seq IN (SELECT t.seq FROM turns t
+                          WHERE t.state = 0 AND t.next_attempt_at <= $now AND (t.lease_until IS NULL OR t.lease_until <= $now)
+                            AND NOT EXISTS (SELECT 1 FROM turns p
+                                            WHERE p.user_id = t.user_id AND p.state = 0 AND p.seq < t.seq
+                                              AND (p.next_attempt_at > $now OR p.lease_until > $now))
+                          ORDER BY t.seq LIMIT $max)
+            RETURNING {Columns}
+            """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$now", now), ("$max", max)), ct);
     }
 
     /// <inheritdoc />
@@ -286,6 +290,7 @@ public sealed class SqliteJournal : IDialogueJournal
         using var oldest = Command(c, "SELECT MIN(timestamp) FROM turns WHERE state = 0");
         var oldestPending = oldest.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
         var errors = Read(c, $"SELECT {Columns} FROM turns WHERE last_error IS NOT NULL AND state <> 1 ORDER BY seq DESC LIMIT $n", ("$n", recentErrors))
+            .AsEnumerable().Reverse()
             .Select(e => new TurnError(e.Turn.Id, e.Turn.UserId, e.State, e.RetryCount, e.LastError!))
             .ToList();
         return new JournalStatus(users.Sum(u => u.Pending), users.Sum(u => u.Synced), users.Sum(u => u.Dead), oldestPending, users, errors);
@@ -366,7 +371,7 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         using var command = Command(connection, sql, parameters);
         using var reader = command.ExecuteReader();
-        var entries = new List<JournalEntry>();
+        var entries = new List<(long Seq, JournalEntry Entry)>();
         while (reader.Read())
         {
             var turn = new Turn(
@@ -375,7 +380,7 @@ public sealed class SqliteJournal : IDialogueJournal
                 reader.IsDBNull(2) ? null : reader.GetString(2),
                 JsonSerializer.Deserialize(reader.GetString(3), MemobaseJsonContext.Default.IReadOnlyListChatMessage)!,
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
-            entries.Add(new JournalEntry(
+            entries.Add((reader.GetInt64(12), new JournalEntry(
                 turn,
                 (TurnState)reader.GetInt32(5),
                 reader.GetInt32(6),
@@ -383,9 +388,9 @@ public sealed class SqliteJournal : IDialogueJournal
                 reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
                 reader.IsDBNull(10) ? null : Guid.Parse(reader.GetString(10)),
-                reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11))));
+                reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)))));
         }
-        return entries;
+        return entries.OrderBy(e => e.Seq).Select(e => e.Entry).ToList();
     }
 
     private static JournalUnavailableException Unavailable(string path, string what, Exception e)

@@ -27,10 +27,11 @@ internal static class SqliteSchema
             synced_at INTEGER);
         -- Content hashes of imported lines, apart so that an ordinary append touches no index of theirs.
         CREATE TABLE imports (hash TEXT PRIMARY KEY, turn_id TEXT NOT NULL) WITHOUT ROWID;
-        -- Claiming due turns seeks this index however many synced turns the file holds.
-        CREATE INDEX turns_due ON turns(next_attempt_at, seq) WHERE state = 0;
+        -- Claiming walks pending turns oldest first here, however many synced turns the file holds.
+        CREATE INDEX turns_pending ON turns(seq) WHERE state = 0;
         CREATE INDEX turns_synced ON turns(synced_at) WHERE state = 1;
-        CREATE INDEX turns_user ON turns(user_id, state);
+        -- Finds a user's earlier pending turn, which keeps a later one waiting so a user's turns arrive in order.
+        CREATE INDEX turns_user ON turns(user_id, state, seq);
         CREATE INDEX turns_errors ON turns(seq) WHERE last_error IS NOT NULL;
         """,
     ];

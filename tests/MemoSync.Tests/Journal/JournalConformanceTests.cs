@@ -72,7 +72,7 @@ public abstract class JournalConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Due_turns_are_claimed_oldest_first_and_not_again_while_the_lease_holds()
     {
-        var turns = Enumerable.Range(0, 5).Select(_ => NewTurn()).ToList();
+        var turns = Enumerable.Range(0, 5).Select(i => NewTurn(user: $"user-{i}")).ToList();
         await Journal.AppendManyAsync(turns);
 
         var first = await Journal.ClaimDueAsync(3, "worker-a", Lease);
@@ -80,6 +80,24 @@ public abstract class JournalConformanceTests : IAsyncLifetime
         var second = await Journal.ClaimDueAsync(10, "worker-b", Lease);
         Assert.Equal(turns.Skip(3).Select(t => t.Id), second.Select(e => e.Turn.Id));
         Assert.Empty(await Journal.ClaimDueAsync(10, "worker-c", Lease));
+    }
+
+    [Fact]
+    public async Task A_users_later_turns_wait_while_an_earlier_one_is_leased_elsewhere_or_in_backoff()
+    {
+        var (a1, a2, b1) = (NewTurn("alice"), NewTurn("alice"), NewTurn("bob"));
+        await Journal.AppendManyAsync([a1, a2, b1]);
+
+        Assert.Equal([a1.Id, a2.Id, b1.Id], (await Journal.ClaimDueAsync(10, "sweeper", Lease)).Select(e => e.Turn.Id));
+        await Journal.ReleaseAsync(a1.Id, "sweeper", Time.GetUtcNow().AddMinutes(5), "HTTP 503");
+        await Journal.ReleaseAsync(a2.Id, "sweeper", Time.GetUtcNow(), "", chargeRetry: false);
+        await Journal.ReleaseAsync(b1.Id, "sweeper", Time.GetUtcNow(), "", chargeRetry: false);
+
+        Assert.Equal([b1.Id], (await Journal.ClaimDueAsync(10, "sweeper", Lease)).Select(e => e.Turn.Id));
+        await Journal.MarkSyncedAsync(b1.Id, "sweeper", null);
+        Assert.Null(await Journal.TryClaimAsync(a2.Id, "worker", Lease));
+        Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal([a1.Id, a2.Id], (await Journal.ClaimDueAsync(10, "sweeper", Lease)).Select(e => e.Turn.Id));
     }
 
     [Fact]
@@ -155,10 +173,10 @@ public abstract class JournalConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Status_counts_by_state_and_user_with_the_oldest_pending_and_recent_errors()
     {
-        var oldest = NewTurn("alice");
         var synced = NewTurn("alice");
+        var oldest = NewTurn("alice");
         var failing = NewTurn("bob");
-        await Journal.AppendManyAsync([oldest, synced, failing]);
+        await Journal.AppendManyAsync([synced, oldest, failing]);
         await Journal.TryClaimAsync(synced.Id, "w", Lease);
         await Journal.MarkSyncedAsync(synced.Id, "w", null);
         await Journal.TryClaimAsync(failing.Id, "w", Lease);

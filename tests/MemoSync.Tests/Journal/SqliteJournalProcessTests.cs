@@ -39,7 +39,7 @@ public sealed class SqliteJournalProcessTests : IDisposable
         await using (var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = Db }))
         {
             var turns = Enumerable.Range(0, 3000)
-                .Select(i => Turn.Create($"user-{i % 10}", null, [new(ChatMessage.UserRole, $"turn {i}")], TimeProvider.System))
+                .Select(i => Turn.Create($"user-{i % 300}", null, [new(ChatMessage.UserRole, $"turn {i}")], TimeProvider.System))
                 .ToList();
             await journal.AppendManyAsync(turns);
         }

@@ -1,0 +1,148 @@
+using MemoSync.Journal;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Polly;
+
+namespace MemoSync.Delivery;
+
+/// <summary>
+/// The guide's auto_sync daemon: every <see cref="DeliveryOptions.SweepInterval"/>, or at once when
+/// woken, claims due turns oldest first in batches and delivers each with one attempt; a turn that
+/// fails <see cref="DeliveryOptions.SweepMaxRetries"/> times is dead. Logs each turn and each sweep's totals.
+/// </summary>
+public sealed partial class RecoverySweeper : BackgroundService
+{
+    private readonly IDialogueJournal _journal;
+    private readonly TurnDelivery _delivery;
+    private readonly DeliveryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _owner = $"sweeper-{Environment.ProcessId}-{Guid.NewGuid():N}";
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    /// <summary>Creates the sweeper; run it as a hosted service or call <see cref="SweepOnceAsync"/>.</summary>
+    public RecoverySweeper(IDialogueJournal journal, TurnDelivery delivery, DeliveryOptions options, TimeProvider time, ILogger<RecoverySweeper> logger)
+    {
+        _journal = journal;
+        _delivery = delivery;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Starts a sweep now instead of at the next interval (the worker calls it when Memobase is back).</summary>
+    public void WakeUp()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken: one pending sweep covers every call.
+        }
+    }
+
+    /// <summary>Delivers every turn due now, batch by batch, until none is left or Memobase refuses our configuration.</summary>
+    public async Task<SweepResult> SweepOnceAsync(CancellationToken ct)
+    {
+        var (claimed, synced, retrying, dead) = (0, 0, 0, 0);
+        var seen = new HashSet<Guid>();
+        while (!ct.IsCancellationRequested)
+        {
+            var batch = (await _journal.ClaimDueAsync(_options.SweepBatchSize, _owner, _options.Lease, ct)).Where(e => seen.Add(e.Turn.Id)).ToList();
+            if (batch.Count == 0)
+            {
+                break;
+            }
+            if (claimed == 0)
+            {
+                LogSweepStart(_logger, batch.Count);
+            }
+            claimed += batch.Count;
+            var blocked = new HashSet<string>();
+            foreach (var entry in batch)
+            {
+                if (blocked.Contains(entry.Turn.UserId))
+                {
+                    // An earlier turn of this user failed: this one waits, uncharged, so the user's turns arrive in order.
+                    await ReleaseAsync([entry], ct);
+                    continue;
+                }
+                var outcome = await _delivery.DeliverAsync(entry, _owner, ResiliencePipeline.Empty, _options.SweepMaxRetries, ct);
+                LogTurn(_logger, entry.Turn.Id, entry.Turn.Messages.Count, entry.RetryCount + 1, outcome);
+                switch (outcome)
+                {
+                    case DeliveryOutcome.Synced: synced++; break;
+                    case DeliveryOutcome.Retrying:
+                        retrying++;
+                        blocked.Add(entry.Turn.UserId);
+                        break;
+                    case DeliveryOutcome.Dead: dead++; break;
+                    case DeliveryOutcome.Paused:
+                        await ReleaseAsync(batch.SkipWhile(e => e != entry).Skip(1), ct);
+                        LogPaused(_logger);
+                        return Finish(new SweepResult(claimed, synced, retrying, dead, Paused: true));
+                }
+            }
+        }
+        return Finish(new SweepResult(claimed, synced, retrying, dead, Paused: false));
+    }
+
+    private SweepResult Finish(SweepResult result)
+    {
+        if (result.Claimed > 0)
+        {
+            LogSweepDone(_logger, result.Synced, result.Retrying, result.Dead);
+        }
+        return result;
+    }
+
+    /// <summary>Hands back the rest of a batch untouched when delivery pauses.</summary>
+    private async Task ReleaseAsync(IEnumerable<JournalEntry> untouched, CancellationToken ct)
+    {
+        foreach (var entry in untouched)
+        {
+            await _journal.ReleaseAsync(entry.Turn.Id, _owner, entry.NextAttemptAt, entry.LastError ?? "", chargeRetry: false, ct);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var result = await SweepOnceAsync(stoppingToken);
+            var wait = result.Paused ? _options.ConfigurationPause : _options.SweepInterval;
+            try
+            {
+                using var timeout = new CancellationTokenSource(wait, _time);
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stoppingToken);
+                await _wake.WaitAsync(either.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The interval passed without a wake-up: time for the next sweep.
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Found {Count} unsynced turns, delivering...")]
+    private static partial void LogSweepStart(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "  turn {TurnId} ({Messages} messages), attempt {Attempt}: {Outcome}")]
+    private static partial void LogTurn(ILogger logger, Guid turnId, int messages, int attempt, DeliveryOutcome outcome);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Sweep done: {Synced} synced, {Retrying} to retry, {Dead} dead")]
+    private static partial void LogSweepDone(ILogger logger, int synced, int retrying, int dead);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Memobase refused the token or URL; delivery paused, no turn was charged")]
+    private static partial void LogPaused(ILogger logger);
+}
