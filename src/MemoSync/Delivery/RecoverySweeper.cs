@@ -50,7 +50,10 @@ public sealed partial class RecoverySweeper : BackgroundService
         var seen = new HashSet<Guid>();
         while (!ct.IsCancellationRequested)
         {
-            var batch = (await _journal.ClaimDueAsync(_options.SweepBatchSize, _owner, _options.Lease, ct)).Where(e => seen.Add(e.Turn.Id)).ToList();
+            var claimedNow = await _journal.ClaimDueAsync(_options.SweepBatchSize, _owner, _options.Lease, ct);
+            var batch = claimedNow.Where(e => seen.Add(e.Turn.Id)).ToList();
+            // A turn already tried in this sweep (due again at once) waits for the next sweep, its lease handed back.
+            await ReleaseAsync(claimedNow.Except(batch), ct);
             if (batch.Count == 0)
             {
                 break;

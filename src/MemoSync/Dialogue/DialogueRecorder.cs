@@ -1,0 +1,68 @@
+using System.Globalization;
+using MemoSync.Delivery;
+using MemoSync.Journal;
+using MemoSync.Memobase.Models;
+
+namespace MemoSync.Dialogue;
+
+/// <summary>
+/// The guide's data_logger: collects the messages of the turn in progress and, when the conversation
+/// ends the turn, appends it durably and offers it to the real-time worker. Each message keeps the
+/// time it was said.
+/// </summary>
+public sealed class DialogueRecorder(IDialogueJournal journal, RealtimeSyncWorker? worker, string userId, string? sessionId, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private List<ChatMessage> _messages = [];
+
+    /// <summary>Adds what the person said to the current turn.</summary>
+    public void AddUserMessage(string content, string? alias = null) => Add(ChatMessage.UserRole, content, alias);
+
+    /// <summary>Adds what the assistant said to the current turn.</summary>
+    public void AddAssistantMessage(string content, string? alias = null) => Add(ChatMessage.AssistantRole, content, alias);
+
+    private void Add(string role, string content, string? alias)
+    {
+        var said = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        lock (_gate)
+        {
+            _messages.Add(new ChatMessage(role, content, alias, said));
+        }
+    }
+
+    /// <summary>
+    /// Ends the turn: returns once it is durable in the journal, then offers it to the worker without
+    /// waiting for delivery. Returns null when nothing was said since the last turn.
+    /// </summary>
+    /// <exception cref="TurnRejectedException">The turn is not acceptable (the exception names the field); its messages are kept.</exception>
+    /// <exception cref="JournalUnavailableException">The journal cannot be written: the turn was not recorded; its messages are kept.</exception>
+    public async Task<Turn?> FinalizeTurnAsync(CancellationToken ct = default)
+    {
+        List<ChatMessage> messages;
+        lock (_gate)
+        {
+            if (_messages.Count == 0)
+            {
+                return null;
+            }
+            messages = _messages;
+            _messages = [];
+        }
+        var turn = Turn.Create(userId, sessionId, messages, time);
+        try
+        {
+            await journal.AppendAsync(turn, ct);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                // Not recorded: put the messages back in front of anything said since, so a retry records them.
+                _messages.InsertRange(0, messages);
+            }
+            throw;
+        }
+        worker?.TryEnqueue(turn);
+        return turn;
+    }
+}
