@@ -12,5 +12,7 @@ internal static class MemoSyncCommand
             EmulatorCommand.Create(),
             ImportCommand.Create(),
             ExportCommand.Create(),
+            StatusCommand.Create(),
+            RequeueCommand.Create(),
         };
 }
