@@ -61,5 +61,29 @@ public sealed class JournalCommandTests : IDisposable
         Assert.Equal(new string('x', 5000), await File.ReadAllTextAsync(notJournal));
     }
 
+    [Fact]
+    public async Task The_demo_ends_with_every_turn_delivered_exactly_once()
+    {
+        var demo = await Run("demo", "--turns", "120");
+        Assert.True(demo.Code == 0, demo.Out + demo.Err);
+        Assert.Contains("All 120 turns reached Memobase exactly once.", demo.Out, StringComparison.Ordinal);
+        Assert.Contains("enqueued:        120", demo.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_and_requeue_read_and_change_the_journal()
+    {
+        var journal = Path.Combine(_dir, "memosync.db");
+        var file = Path.Combine(_dir, "save_data.jsonl");
+        await File.WriteAllTextAsync(file, """{"messages": [{"role": "user", "content": "hi"}], "synced": false, "retry_count": 0, "timestamp": "2024-12-04T10:30:00"}""" + "\n");
+        await Run("import", file, "--user", "alice", "--journal", journal);
+
+        var status = await Run("status", "--json", "--journal", journal);
+        Assert.Equal(0, status.Code);
+        Assert.Contains("\"pending\": 1", status.Out, StringComparison.Ordinal);
+        var requeue = await Run("requeue", "--journal", journal);
+        Assert.Contains("0 dead turns are pending again.", requeue.Out, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
