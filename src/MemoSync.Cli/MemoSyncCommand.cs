@@ -9,6 +9,7 @@ internal static class MemoSyncCommand
     public static RootCommand Create() =>
         new("memosync: deliver every conversation turn to Memobase, exactly once.")
         {
+            RunCommand.Create(),
             DemoCommand.Create(),
             EmulatorCommand.Create(),
             ImportCommand.Create(),
