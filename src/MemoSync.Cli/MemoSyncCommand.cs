@@ -16,5 +16,7 @@ internal static class MemoSyncCommand
             ExportCommand.Create(),
             StatusCommand.Create(),
             RequeueCommand.Create(),
+            HealthCommand.Create(),
+            UserCommand.Create(),
         };
 }

@@ -68,5 +68,65 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("Token is empty", errors, StringComparison.Ordinal);
     }
 
+    private async Task<(int Code, string Out)> RunWithEnvironment(Dictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["MEMOSYNC_JOURNAL"] = Path.Combine(_dir, "health.db");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(deadline.Token);
+        return (process.ExitCode, await output + await errors);
+    }
+
+    [Fact]
+    public async Task Health_says_which_part_failed_through_its_exit_code()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        var url = server.Emulator.BaseAddress.ToString();
+        var good = new Dictionary<string, string> { ["MEMOBASE_URL"] = url, ["MEMOBASE_TOKEN"] = RunningEmulator.Token };
+
+        var ok = await RunWithEnvironment(good, "health");
+        Assert.True(ok.Code == 0, ok.Out);
+        Assert.Contains("journal: ok", ok.Out, StringComparison.Ordinal);
+
+        Assert.Equal(4, (await RunWithEnvironment(new() { ["MEMOBASE_URL"] = url, ["MEMOBASE_TOKEN"] = "wrong" }, "health")).Code);
+        server.Emulator.Faults = new Emulator.FaultSettings { Outage = true };
+        Assert.Equal(3, (await RunWithEnvironment(good, "health")).Code);
+        server.Emulator.Faults = new Emulator.FaultSettings();
+
+        var notJournal = Path.Combine(_dir, "notes.txt");
+        await File.WriteAllTextAsync(notJournal, new string('x', 5000));
+        var broken = await RunWithEnvironment(new(good) { ["MEMOSYNC_JOURNAL"] = notJournal }, "health");
+        Assert.Equal(5, broken.Code);
+        Assert.Contains("not a SQLite database", broken.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task User_shows_the_profiles_and_context_Memobase_holds()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        var alice = Memobase.MemobaseUserId.FromName("alice");
+        await server.Client.CreateUserAsync(alice);
+        await server.Client.AddProfileAsync(alice, "plays tennis", "interest", "sports");
+
+        var shown = await RunWithEnvironment(new() { ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(), ["MEMOBASE_TOKEN"] = RunningEmulator.Token }, "user", "alice");
+
+        Assert.True(shown.Code == 0, shown.Out);
+        Assert.Contains($"Memobase user {alice}", shown.Out, StringComparison.Ordinal);
+        Assert.Contains("interest::sports: plays tennis", shown.Out, StringComparison.Ordinal);
+        Assert.Contains("# Memory", shown.Out, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
