@@ -10,25 +10,12 @@ namespace MemoSync.Delivery;
 /// woken, claims due turns oldest first in batches and delivers each with one attempt; a turn that
 /// fails <see cref="DeliveryOptions.SweepMaxRetries"/> times is dead. Logs each turn and each sweep's totals.
 /// </summary>
-public sealed partial class RecoverySweeper : BackgroundService
+/// <remarks>Run it as a hosted service, or call <see cref="SweepOnceAsync"/>.</remarks>
+public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelivery delivery, DeliveryOptions options, TimeProvider time, ILogger<RecoverySweeper> logger)
+    : BackgroundService
 {
-    private readonly IDialogueJournal _journal;
-    private readonly TurnDelivery _delivery;
-    private readonly DeliveryOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly string _owner = $"sweeper-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly SemaphoreSlim _wake = new(0, 1);
-
-    /// <summary>Creates the sweeper; run it as a hosted service or call <see cref="SweepOnceAsync"/>.</summary>
-    public RecoverySweeper(IDialogueJournal journal, TurnDelivery delivery, DeliveryOptions options, TimeProvider time, ILogger<RecoverySweeper> logger)
-    {
-        _journal = journal;
-        _delivery = delivery;
-        _options = options;
-        _time = time;
-        _logger = logger;
-    }
 
     /// <summary>Starts a sweep now instead of at the next interval (the worker calls it when Memobase is back).</summary>
     public void WakeUp()
@@ -50,7 +37,7 @@ public sealed partial class RecoverySweeper : BackgroundService
         var seen = new HashSet<Guid>();
         while (!ct.IsCancellationRequested)
         {
-            var claimedNow = await _journal.ClaimDueAsync(_options.SweepBatchSize, _owner, _options.Lease, ct);
+            var claimedNow = await journal.ClaimDueAsync(options.SweepBatchSize, _owner, options.Lease, ct);
             var batch = claimedNow.Where(e => seen.Add(e.Turn.Id)).ToList();
             // A turn already tried in this sweep (due again at once) waits for the next sweep, its lease handed back.
             await ReleaseAsync(claimedNow.Except(batch), ct);
@@ -60,7 +47,7 @@ public sealed partial class RecoverySweeper : BackgroundService
             }
             if (claimed == 0)
             {
-                LogSweepStart(_logger, batch.Count);
+                LogSweepStart(logger, batch.Count);
             }
             claimed += batch.Count;
             var blocked = new HashSet<string>();
@@ -72,8 +59,8 @@ public sealed partial class RecoverySweeper : BackgroundService
                     await ReleaseAsync([entry], ct);
                     continue;
                 }
-                var outcome = await _delivery.DeliverAsync(entry, _owner, ResiliencePipeline.Empty, _options.SweepMaxRetries, ct);
-                LogTurn(_logger, entry.Turn.Id, entry.Turn.Messages.Count, entry.RetryCount + 1, outcome);
+                var outcome = await delivery.DeliverAsync(entry, _owner, ResiliencePipeline.Empty, options.SweepMaxRetries, ct);
+                LogTurn(logger, entry.Turn.Id, entry.Turn.Messages.Count, entry.RetryCount + 1, outcome);
                 switch (outcome)
                 {
                     case DeliveryOutcome.Synced: synced++; break;
@@ -84,7 +71,7 @@ public sealed partial class RecoverySweeper : BackgroundService
                     case DeliveryOutcome.Dead: dead++; break;
                     case DeliveryOutcome.Paused:
                         await ReleaseAsync(batch.SkipWhile(e => e != entry).Skip(1), ct);
-                        LogPaused(_logger);
+                        LogPaused(logger);
                         return Finish(new SweepResult(claimed, synced, retrying, dead, Paused: true));
                 }
             }
@@ -96,7 +83,7 @@ public sealed partial class RecoverySweeper : BackgroundService
     {
         if (result.Claimed > 0)
         {
-            LogSweepDone(_logger, result.Synced, result.Retrying, result.Dead);
+            LogSweepDone(logger, result.Synced, result.Retrying, result.Dead);
         }
         return result;
     }
@@ -106,7 +93,7 @@ public sealed partial class RecoverySweeper : BackgroundService
     {
         foreach (var entry in untouched)
         {
-            await _journal.ReleaseAsync(entry.Turn.Id, _owner, entry.NextAttemptAt, entry.LastError ?? "", chargeRetry: false, ct);
+            await journal.ReleaseAsync(entry.Turn.Id, _owner, entry.NextAttemptAt, entry.LastError ?? "", chargeRetry: false, ct);
         }
     }
 
@@ -116,10 +103,10 @@ public sealed partial class RecoverySweeper : BackgroundService
         while (!stoppingToken.IsCancellationRequested)
         {
             var result = await SweepOnceAsync(stoppingToken);
-            var wait = result.Paused ? _options.ConfigurationPause : _options.SweepInterval;
+            var wait = result.Paused ? options.ConfigurationPause : options.SweepInterval;
             try
             {
-                using var timeout = new CancellationTokenSource(wait, _time);
+                using var timeout = new CancellationTokenSource(wait, time);
                 using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stoppingToken);
                 await _wake.WaitAsync(either.Token);
             }
