@@ -1,11 +1,12 @@
 using MemoSync.Journal;
+using Xunit.Abstractions;
 using MemoSync.Memobase.Models;
 using Microsoft.Data.Sqlite;
 
 namespace MemoSync.Tests.Journal;
 
 /// <summary>The SQLite journal against real processes: killed writers, two claimers, abandoned leases.</summary>
-public sealed class SqliteJournalProcessTests : IDisposable
+public sealed class SqliteJournalProcessTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
@@ -31,6 +32,7 @@ public sealed class SqliteJournalProcessTests : IDisposable
             Assert.True(lost.Count == 0, $"after kill {kill + 1}, {lost.Count} acknowledged appends are missing");
         }
         Assert.True(acknowledged.Count > 100, $"only {acknowledged.Count} appends were acknowledged in 20 runs");
+        output.WriteLine($"20 SIGKILLs: {acknowledged.Count} acknowledged appends, none lost; integrity_check ok after each");
     }
 
     [Fact]
