@@ -17,8 +17,10 @@ public sealed class RunCommandTests : IDisposable
         var journalPath = Path.Combine(_dir, "memosync.db");
         await using (var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = journalPath }))
         {
+            // Recorded a minute ago by a process that is gone: past the grace the sweeper leaves a live worker.
+            var past = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-1));
             await journal.AppendManyAsync(Enumerable.Range(0, 40)
-                .Select(i => Turn.Create($"user-{i % 4}", null, [new(ChatMessage.UserRole, $"turn {i}"), new(ChatMessage.AssistantRole, "ok")], TimeProvider.System))
+                .Select(i => Turn.Create($"user-{i % 4}", null, [new(ChatMessage.UserRole, $"turn {i}"), new(ChatMessage.AssistantRole, "ok")], past))
                 .ToList());
         }
 

@@ -36,7 +36,8 @@ internal static class DemoCommand
             using var http = new HttpClient();
             var client = new MemobaseClient(http, new MemobaseClientOptions { BaseUrl = emulator.BaseAddress.ToString(), Token = "demo-token" });
             // Short intervals so the demo's outage heals in seconds rather than the production five minutes.
-            var delivering = new DeliveryOptions { RetryDelay = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(500), MaxBackoff = TimeSpan.FromSeconds(1), SweepMaxRetries = 50 };
+            var delivering = new DeliveryOptions { RetryDelay = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(500), MaxBackoff = TimeSpan.FromSeconds(1), SweepMaxRetries = 50,
+                RealtimeGrace = TimeSpan.FromSeconds(1) };
             var delivery = new TurnDelivery(client, journal, delivering, TimeProvider.System, NullLogger<TurnDelivery>.Instance);
             using var sweeper = new RecoverySweeper(journal, delivery, delivering, TimeProvider.System, NullLogger<RecoverySweeper>.Instance);
             var worker = new RealtimeSyncWorker(journal, delivery, delivering, new WorkerOptions(), TimeProvider.System, NullLogger<RealtimeSyncWorker>.Instance, sweeper.WakeUp);

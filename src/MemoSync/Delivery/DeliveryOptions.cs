@@ -15,6 +15,12 @@ public sealed record DeliveryOptions
     /// <summary>How often the sweeper looks for due turns. Default 300 s (<c>MEMOBASE_SYNC_INTERVAL</c>).</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(300);
 
+    /// <summary>
+    /// How long a new turn belongs to the real-time worker before the sweeper may take it. Default 30 s:
+    /// longer than the worker's quick retries, so the sweeper never races it for a fresh turn.
+    /// </summary>
+    public TimeSpan RealtimeGrace { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Turns the sweeper claims at a time, oldest first. Default 100.</summary>
     public int SweepBatchSize { get; init; } = 100;
 

@@ -37,7 +37,7 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
         var seen = new HashSet<Guid>();
         while (!ct.IsCancellationRequested)
         {
-            var claimedNow = await journal.ClaimDueAsync(options.SweepBatchSize, _owner, options.Lease, ct);
+            var claimedNow = await journal.ClaimDueAsync(options.SweepBatchSize, _owner, options.Lease, options.RealtimeGrace, ct);
             var batch = claimedNow.Where(e => seen.Add(e.Turn.Id)).ToList();
             // A turn already tried in this sweep (due again at once) waits for the next sweep, its lease handed back.
             await ReleaseAsync(claimedNow.Except(batch), ct);

@@ -17,8 +17,11 @@ public interface IDialogueJournal : IAsyncDisposable
     /// <summary>Leases one pending turn by id (the real-time path); null when it is not pending, or leased by another.</summary>
     Task<JournalEntry?> TryClaimAsync(Guid turnId, string owner, TimeSpan lease, CancellationToken ct = default);
 
-    /// <summary>Leases up to <paramref name="max"/> due pending turns, oldest first (the sweeper's path).</summary>
-    Task<IReadOnlyList<JournalEntry>> ClaimDueAsync(int max, string owner, TimeSpan lease, CancellationToken ct = default);
+    /// <summary>
+    /// Leases up to <paramref name="max"/> due pending turns, oldest first (the sweeper's path). A turn never tried
+    /// and recorded less than <paramref name="leaveFresh"/> ago is left to the real-time worker.
+    /// </summary>
+    Task<IReadOnlyList<JournalEntry>> ClaimDueAsync(int max, string owner, TimeSpan lease, TimeSpan leaveFresh = default, CancellationToken ct = default);
 
     /// <summary>Marks a leased turn synced; false when <paramref name="owner"/> no longer holds its lease.</summary>
     Task<bool> MarkSyncedAsync(Guid turnId, string owner, Guid? blobId, CancellationToken ct = default);

@@ -210,7 +210,7 @@ public sealed class SqliteJournal : IDialogueJournal
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<JournalEntry>> ClaimDueAsync(int max, string owner, TimeSpan lease, CancellationToken ct = default)
+    public Task<IReadOnlyList<JournalEntry>> ClaimDueAsync(int max, string owner, TimeSpan lease, TimeSpan leaveFresh = default, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         var now = Now();
@@ -218,12 +218,14 @@ public sealed class SqliteJournal : IDialogueJournal
             UPDATE turns SET lease_owner = $owner, lease_until = $until
             WHERE seq IN (SELECT t.seq FROM turns t
                           WHERE t.state = 0 AND t.next_attempt_at <= $now AND (t.lease_until IS NULL OR t.lease_until <= $now)
+                            AND (t.retry_count > 0 OR t.last_error IS NOT NULL OR t.timestamp <= $fresh)
                             AND NOT EXISTS (SELECT 1 FROM turns p
                                             WHERE p.user_id = t.user_id AND p.state = 0 AND p.seq < t.seq
                                               AND (p.next_attempt_at > $now OR p.lease_until > $now))
                           ORDER BY t.seq LIMIT $max)
             RETURNING {Columns}
-            """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$now", now), ("$max", max)), ct);
+            """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$now", now), ("$max", max),
+            ("$fresh", now - (long)leaveFresh.TotalMilliseconds)), ct);
     }
 
     /// <inheritdoc />

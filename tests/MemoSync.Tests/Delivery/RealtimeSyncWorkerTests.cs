@@ -13,7 +13,7 @@ public sealed class RealtimeSyncWorkerTests : IAsyncLifetime
 {
     private static readonly string[] Users = ["alice", "bob", "carol"];
     private readonly TempDirectory _dir = new();
-    private readonly DeliveryOptions _delivering = new() { RetryDelay = TimeSpan.FromMilliseconds(10) };
+    private readonly DeliveryOptions _delivering = new() { RetryDelay = TimeSpan.FromMilliseconds(10), RealtimeGrace = TimeSpan.Zero };
     private RunningEmulator _server = null!;
     private SqliteJournal _journal = null!;
 

@@ -14,7 +14,7 @@ public sealed class RecoverySweeperTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-    private readonly DeliveryOptions _options = new() { SweepMaxRetries = 50, SweepBatchSize = 7 };
+    private readonly DeliveryOptions _options = new() { SweepMaxRetries = 50, SweepBatchSize = 7, RealtimeGrace = TimeSpan.Zero };
     private RunningEmulator _server = null!;
     private SqliteJournal _journal = null!;
 

@@ -101,6 +101,18 @@ public abstract class JournalConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fresh_untried_turn_is_left_to_the_real_time_worker_for_the_grace_period()
+    {
+        var turn = NewTurn();
+        await Journal.AppendAsync(turn);
+        var grace = TimeSpan.FromSeconds(30);
+        Assert.Empty(await Journal.ClaimDueAsync(10, "sweeper", Lease, grace));
+        Assert.NotNull(await Journal.TryClaimAsync(turn.Id, "worker", Lease));
+        await Journal.ReleaseAsync(turn.Id, "worker", Time.GetUtcNow(), "HTTP 503");
+        Assert.Single(await Journal.ClaimDueAsync(10, "sweeper", Lease, grace));
+    }
+
+    [Fact]
     public async Task An_expired_lease_lets_another_owner_take_the_turn_and_the_first_can_no_longer_settle_it()
     {
         var turn = NewTurn();
