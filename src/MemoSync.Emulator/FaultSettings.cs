@@ -2,7 +2,8 @@ namespace MemoSync.Emulator;
 
 /// <summary>
 /// Faults the emulator injects into <c>/api/v1</c> requests. Rates are probabilities from 0 to 1, drawn
-/// per request in the order: outage, dropped connection, HTTP 500, 503, 429, errno 500, quota; then lost answers.
+/// per request in the order: outage, dropped connection, HTTP 500, 503, 429, errno 500, quota, rejected insert;
+/// then lost answers.
 /// </summary>
 public sealed record FaultSettings
 {
@@ -29,6 +30,9 @@ public sealed record FaultSettings
 
     /// <summary>Share of requests answered HTTP 200 with <c>errno</c> 503, as a cloud project whose token quota is spent.</summary>
     public double QuotaRate { get; init; }
+
+    /// <summary>Share of blob inserts refused as unparsable (HTTP 200, <c>errno</c> 400): a permanent failure, retrying never helps.</summary>
+    public double RejectRate { get; init; }
 
     /// <summary>Share of requests whose connection is cut before any answer.</summary>
     public double DropRate { get; init; }
@@ -60,7 +64,7 @@ public sealed record FaultSettings
         (string Name, double Value)[] rates =
         [
             ("http500_rate", Http500Rate), ("http503_rate", Http503Rate), ("http429_rate", Http429Rate),
-            ("errno500_rate", Errno500Rate), ("quota_rate", QuotaRate), ("drop_rate", DropRate), ("lost_answer_rate", LostAnswerRate),
+            ("errno500_rate", Errno500Rate), ("quota_rate", QuotaRate), ("drop_rate", DropRate), ("reject_rate", RejectRate), ("lost_answer_rate", LostAnswerRate),
         ];
         foreach (var (name, value) in rates)
         {
@@ -84,6 +88,7 @@ public sealed record FaultSettings
         if (Errno500Rate > 0) parts.Add($"errno 500 {Errno500Rate:P0}");
         if (QuotaRate > 0) parts.Add($"quota errno 503 {QuotaRate:P0}");
         if (DropRate > 0) parts.Add($"dropped {DropRate:P0}");
+        if (RejectRate > 0) parts.Add($"rejected inserts {RejectRate:P0}");
         if (LostAnswerRate > 0) parts.Add($"lost answers {LostAnswerRate:P0}");
         return parts.Count == 0 ? "none" : string.Join(", ", parts);
     }

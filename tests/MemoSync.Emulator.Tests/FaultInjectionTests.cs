@@ -77,6 +77,18 @@ public class FaultInjectionTests : RawApiTest
     }
 
     [Fact]
+    public async Task A_reject_rate_refuses_blob_inserts_as_unparsable_and_stores_nothing()
+    {
+        var user = await CreateUser();
+        Server.Emulator.Faults = new FaultSettings { RejectRate = 1 };
+        var (status, body, _) = await Send(HttpMethod.Post, $"blobs/insert/{user}", Chat("hi", turnId: "t1"));
+        Assert.Equal((200, 400), (status, (int)body!["errno"]!));
+        Assert.StartsWith("Unable to parse blob", (string)body["errmsg"]!, StringComparison.Ordinal);
+        Assert.Equal(200, (await Send(HttpMethod.Get, $"users/{user}")).Status);
+        Assert.Empty(Server.Emulator.GetStats().Users);
+    }
+
+    [Fact]
     public async Task A_drop_rate_cuts_the_connection_before_any_answer()
     {
         Server.Emulator.Faults = new FaultSettings { DropRate = 1 };

@@ -10,5 +10,6 @@ internal enum Fault
     Http429,
     Errno500,
     Quota,
+    Reject,
     LoseAnswer,
 }

@@ -59,6 +59,10 @@ internal sealed class FaultInjector
                 }
                 roll -= rate;
             }
+            if (isBlobInsert && roll < s.RejectRate)
+            {
+                return (Fault.Reject, latency, s);
+            }
             var lost = isBlobInsert && _random.NextDouble() < s.LostAnswerRate;
             return (lost ? Fault.LoseAnswer : Fault.None, latency, s);
         }

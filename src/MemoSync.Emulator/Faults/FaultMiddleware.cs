@@ -50,6 +50,9 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
                 await Envelope.Fail(503, "Your project reaches Memobase token limit, Left: -1, this project used: 0. Your quota will be refilled on "
                     + $"{time.GetUtcNow().AddDays(1):yyyy-MM-dd}. \nhttps://www.memobase.io/pricing for more information.").ExecuteAsync(http);
                 return;
+            case Fault.Reject:
+                await Envelope.Fail(400, "Unable to parse blob: injected fault").ExecuteAsync(http);
+                return;
             case Fault.LoseAnswer:
                 await StoreThenCutAsync(http);
                 return;

@@ -163,6 +163,22 @@ public sealed class RecoverySweeperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_permanent_refusal_makes_the_turn_dead_at_once_with_the_reason()
+    {
+        await RecordAsync(2, "alice");
+        _server.Emulator.Faults = new FaultSettings { RejectRate = 1 };
+
+        var result = await Sweeper().SweepOnceAsync(CancellationToken.None);
+
+        Assert.Equal((2, 0, 2), (result.Claimed, result.Retrying, result.Dead));
+        Assert.All(await _journal.ListAsync(TurnState.Dead, 10), e =>
+        {
+            Assert.Equal(0, e.RetryCount);
+            Assert.Contains("Unable to parse blob", e.LastError, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public async Task A_turn_that_keeps_failing_is_dead_after_the_sweep_limit_with_the_reason()
     {
         await RecordAsync(1, "alice");
