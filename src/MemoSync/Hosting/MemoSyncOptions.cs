@@ -14,7 +14,7 @@ public sealed class MemoSyncOptions
     /// <summary>The journal's SQLite file (<c>MEMOSYNC_JOURNAL</c>). Default <c>data/memosync.db</c>.</summary>
     public string JournalPath { get; set; } = "data/memosync.db";
 
-    /// <summary>Retries, backoff and the sweep (<c>MEMOBASE_SYNC_INTERVAL</c> sets its interval).</summary>
+    /// <summary>Retries, backoff and the sweep (<c>MEMOBASE_SYNC_INTERVAL</c> sets its interval, <c>MEMOSYNC_REALTIME_GRACE</c> the grace it leaves the worker).</summary>
     public DeliveryOptions Delivery { get; set; } = new();
 
     /// <summary>The real-time worker's queue and lanes.</summary>
@@ -31,14 +31,27 @@ public sealed class MemoSyncOptions
             MemobaseToken = variable("MEMOBASE_TOKEN") ?? "",
             JournalPath = variable("MEMOSYNC_JOURNAL") is { Length: > 0 } path ? path : "data/memosync.db",
         };
-        if (variable("MEMOBASE_SYNC_INTERVAL") is { } interval)
+        if (Seconds(variable, "MEMOBASE_SYNC_INTERVAL", allowZero: false) is { } interval)
         {
-            if (!int.TryParse(interval, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds <= 0)
-            {
-                throw new ArgumentException($"MEMOBASE_SYNC_INTERVAL must be a positive number of seconds, got '{interval}'");
-            }
-            options.Delivery = options.Delivery with { SweepInterval = TimeSpan.FromSeconds(seconds) };
+            options.Delivery = options.Delivery with { SweepInterval = interval };
+        }
+        if (Seconds(variable, "MEMOSYNC_REALTIME_GRACE", allowZero: true) is { } grace)
+        {
+            options.Delivery = options.Delivery with { RealtimeGrace = grace };
         }
         return options;
+    }
+
+    private static TimeSpan? Seconds(Func<string, string?> variable, string name, bool allowZero)
+    {
+        if (variable(name) is not { } text)
+        {
+            return null;
+        }
+        if (!int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < 0 || (seconds == 0 && !allowZero))
+        {
+            throw new ArgumentException($"{name} must be a {(allowZero ? "whole" : "positive")} number of seconds, got '{text}'");
+        }
+        return TimeSpan.FromSeconds(seconds);
     }
 }

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using MemoSync.Journal;
+using MemoSync.Tests.Journal;
+using MemoSync.TestSupport;
+using Xunit.Abstractions;
+
+namespace MemoSync.Tests.Delivery;
+
+/// <summary>A recorder killed mid-stream, then the daemon alone: real processes, a real journal file, the emulator on loopback.</summary>
+public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    [Fact]
+    public async Task Every_turn_whose_recording_returned_before_a_SIGKILL_reaches_Memobase_through_memosync_run()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        var db = _dir.File("memosync.db");
+        HashSet<Guid> acknowledged;
+        using (var recorder = new ProbeProcess("append", db, "4"))
+        {
+            await recorder.WaitForLineAsync("ready", TimeSpan.FromSeconds(30));
+            await Task.Delay(300);
+            await recorder.KillAsync();
+            acknowledged = recorder.Lines.Where(l => l.Length == 36).Select(Guid.Parse).ToHashSet();
+        }
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"));
+        start.ArgumentList.Add("run");
+        start.Environment["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString();
+        start.Environment["MEMOBASE_TOKEN"] = RunningEmulator.Token;
+        start.Environment["MEMOBASE_SYNC_INTERVAL"] = "1";
+        start.Environment["MEMOSYNC_REALTIME_GRACE"] = "0";
+        start.Environment["MEMOSYNC_JOURNAL"] = db;
+        using var daemon = Process.Start(start)!;
+        _ = daemon.StandardOutput.ReadToEndAsync();
+        _ = daemon.StandardError.ReadToEndAsync();
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            while (server.Emulator.GetStats().Users.Sum(u => u.DistinctTurns) < acknowledged.Count)
+            {
+                await Task.Delay(100, deadline.Token);
+            }
+        }
+        finally
+        {
+            daemon.Kill();
+            await daemon.WaitForExitAsync();
+        }
+
+        var stats = server.Emulator.GetStats();
+        output.WriteLine($"{acknowledged.Count} acknowledged turns, {stats.BlobsReceived} blobs received, {stats.Duplicates} duplicates");
+        Assert.True(acknowledged.Count > 0, "the recorder was killed before any turn was recorded");
+        await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = db });
+        var synced = (await journal.ListAsync(TurnState.Synced, int.MaxValue)).Select(e => e.Turn.Id).ToHashSet();
+        Assert.DoesNotContain(acknowledged, id => !synced.Contains(id));
+        Assert.Equal((long)synced.Count, stats.BlobsReceived);
+        Assert.Equal(0, stats.Duplicates);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
