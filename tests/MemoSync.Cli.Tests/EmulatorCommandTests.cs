@@ -6,22 +6,7 @@ namespace MemoSync.Cli.Tests;
 /// <summary><c>memosync emulator</c> as a real child process.</summary>
 public partial class EmulatorCommandTests
 {
-    internal static Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment.Remove("USER_ID");
-        start.Environment.Remove("MEMOSYNC_JOURNAL");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        return Process.Start(start)!;
-    }
+    internal static Process Start(params string[] args) => TestSupport.CliProcess.Start(null, args);
 
     [Fact]
     public async Task The_emulator_command_says_where_it_listens_serves_the_API_and_stops_on_SIGINT()

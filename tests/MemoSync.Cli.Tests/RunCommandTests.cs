@@ -24,14 +24,13 @@ public sealed class RunCommandTests : IDisposable
                 .ToList());
         }
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"));
-        start.ArgumentList.Add("run");
-        start.Environment["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString();
-        start.Environment["MEMOBASE_TOKEN"] = RunningEmulator.Token;
-        start.Environment["MEMOBASE_SYNC_INTERVAL"] = "1";
-        start.Environment["MEMOSYNC_JOURNAL"] = journalPath;
-        using var daemon = Process.Start(start)!;
+        using var daemon = CliProcess.Start(new Dictionary<string, string>
+        {
+            ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
+            ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
+            ["MEMOBASE_SYNC_INTERVAL"] = "1",
+            ["MEMOSYNC_JOURNAL"] = journalPath,
+        }, "run");
         var output = daemon.StandardOutput.ReadToEndAsync();
 
         using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
@@ -58,12 +57,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task The_daemon_refuses_a_missing_token_with_the_reason()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"));
-        start.ArgumentList.Add("run");
-        start.Environment.Remove("MEMOBASE_TOKEN");
-        start.Environment["MEMOSYNC_JOURNAL"] = Path.Combine(_dir, "j.db");
-        using var daemon = Process.Start(start)!;
+        using var daemon = CliProcess.Start(new Dictionary<string, string> { ["MEMOSYNC_JOURNAL"] = Path.Combine(_dir, "j.db") }, "run");
         var errors = await daemon.StandardError.ReadToEndAsync();
         await daemon.WaitForExitAsync();
         Assert.Equal(2, daemon.ExitCode);
@@ -72,18 +66,7 @@ public sealed class RunCommandTests : IDisposable
 
     private async Task<(int Code, string Out)> RunWithEnvironment(Dictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["MEMOSYNC_JOURNAL"] = Path.Combine(_dir, "health.db");
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-        using var process = Process.Start(start)!;
+        using var process = CliProcess.Start(new Dictionary<string, string>(environment) { ["MEMOSYNC_JOURNAL"] = environment.GetValueOrDefault("MEMOSYNC_JOURNAL", Path.Combine(_dir, "health.db")) }, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MemoSync.Journal;
 using MemoSync.Tests.Journal;
 using MemoSync.TestSupport;
@@ -25,15 +24,14 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
             acknowledged = recorder.Lines.Where(l => l.Length == 36).Select(Guid.Parse).ToHashSet();
         }
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"));
-        start.ArgumentList.Add("run");
-        start.Environment["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString();
-        start.Environment["MEMOBASE_TOKEN"] = RunningEmulator.Token;
-        start.Environment["MEMOBASE_SYNC_INTERVAL"] = "1";
-        start.Environment["MEMOSYNC_REALTIME_GRACE"] = "0";
-        start.Environment["MEMOSYNC_JOURNAL"] = db;
-        using var daemon = Process.Start(start)!;
+        using var daemon = CliProcess.Start(new Dictionary<string, string>
+        {
+            ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
+            ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
+            ["MEMOBASE_SYNC_INTERVAL"] = "1",
+            ["MEMOSYNC_REALTIME_GRACE"] = "0",
+            ["MEMOSYNC_JOURNAL"] = db,
+        }, "run");
         _ = daemon.StandardOutput.ReadToEndAsync();
         _ = daemon.StandardError.ReadToEndAsync();
         try
