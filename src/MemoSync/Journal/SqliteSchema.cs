@@ -31,7 +31,8 @@ internal static class SqliteSchema
         CREATE INDEX turns_pending ON turns(seq) WHERE state = 0;
         CREATE INDEX turns_synced ON turns(synced_at) WHERE state = 1;
         -- Finds a user's earlier pending turn, which keeps a later one waiting so a user's turns arrive in order.
-        CREATE INDEX turns_user ON turns(user_id, state, seq);
+        -- Pending turns only: an append touches one leaf per user here, and delivered turns leave it, so it stays small.
+        CREATE INDEX turns_user_pending ON turns(user_id, seq) WHERE state = 0;
         CREATE INDEX turns_errors ON turns(seq) WHERE last_error IS NOT NULL;
         """,
     ];
