@@ -214,18 +214,53 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         var now = Now();
-        return Run<IReadOnlyList<JournalEntry>>(c => Read(c, $"""
-            UPDATE turns SET lease_owner = $owner, lease_until = $until
-            WHERE seq IN (SELECT t.seq FROM turns t
-                          WHERE t.state = 0 AND t.next_attempt_at <= $now AND (t.lease_until IS NULL OR t.lease_until <= $now)
-                            AND (t.retry_count > 0 OR t.last_error IS NOT NULL OR t.timestamp <= $fresh)
-                            AND NOT EXISTS (SELECT 1 FROM turns p
-                                            WHERE p.user_id = t.user_id AND p.state = 0 AND p.seq < t.seq
-                                              AND (p.next_attempt_at > $now OR p.lease_until > $now))
-                          ORDER BY t.seq LIMIT $max)
-            RETURNING {Columns}
-            """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$now", now), ("$max", max),
-            ("$fresh", now - (long)leaveFresh.TotalMilliseconds)), ct);
+        return Run<IReadOnlyList<JournalEntry>>(c =>
+        {
+            // Immediate: the walk and the lease are one step, so two processes never pick the same turns.
+            using var tx = c.BeginTransaction(deferred: false);
+            var due = DueTurns(c, max, now, now - (long)leaveFresh.TotalMilliseconds);
+            var claimed = Read(c, $"""
+                UPDATE turns SET lease_owner = $owner, lease_until = $until
+                WHERE seq IN (SELECT value FROM json_each($seqs))
+                RETURNING {Columns}
+                """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$seqs", JsonSerializer.Serialize(due, SeqJsonContext.Default.ListInt64)));
+            tx.Commit();
+            return claimed;
+        }, ct);
+    }
+
+    /// <summary>
+    /// Walks pending turns oldest first and picks up to <paramref name="max"/> that are due and free. A turn that
+    /// is waiting (backing off or leased) holds back its user's later turns, so a user's turns go out in order;
+    /// a fresh turn never tried (recorded after <paramref name="fresh"/>) is left to the real-time worker.
+    /// </summary>
+    private static List<long> DueTurns(SqliteConnection connection, int max, long now, long fresh)
+    {
+        using var command = Command(connection, """
+            SELECT seq, user_id, next_attempt_at > $now OR COALESCE(lease_until > $now, 0),
+                   retry_count > 0 OR last_error IS NOT NULL OR timestamp <= $fresh
+            FROM turns WHERE state = 0 ORDER BY seq
+            """, ("$now", now), ("$fresh", fresh));
+        using var reader = command.ExecuteReader();
+        var due = new List<long>();
+        var heldBack = new HashSet<string>(StringComparer.Ordinal);
+        while (due.Count < max && reader.Read())
+        {
+            var user = reader.GetString(1);
+            if (heldBack.Contains(user))
+            {
+                continue;
+            }
+            if (reader.GetBoolean(2))
+            {
+                heldBack.Add(user);
+            }
+            else if (reader.GetBoolean(3))
+            {
+                due.Add(reader.GetInt64(0));
+            }
+        }
+        return due;
     }
 
     /// <inheritdoc />

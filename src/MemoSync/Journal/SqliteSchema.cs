@@ -27,12 +27,11 @@ internal static class SqliteSchema
             synced_at INTEGER);
         -- Content hashes of imported lines, apart so that an ordinary append touches no index of theirs.
         CREATE TABLE imports (hash TEXT PRIMARY KEY, turn_id TEXT NOT NULL) WITHOUT ROWID;
-        -- Claiming walks pending turns oldest first here, however many synced turns the file holds.
-        CREATE INDEX turns_pending ON turns(seq) WHERE state = 0;
+        -- Claiming walks pending turns oldest first here, however many synced turns the file holds; the user
+        -- rides along so that a user's earlier pending turn is found in the same walk. There is no index by user:
+        -- each commit would then write one leaf per user, which halves what 64 concurrent writers can append.
+        CREATE INDEX turns_pending ON turns(seq, user_id) WHERE state = 0;
         CREATE INDEX turns_synced ON turns(synced_at) WHERE state = 1;
-        -- Finds a user's earlier pending turn, which keeps a later one waiting so a user's turns arrive in order.
-        -- Pending turns only: an append touches one leaf per user here, and delivered turns leave it, so it stays small.
-        CREATE INDEX turns_user_pending ON turns(user_id, seq) WHERE state = 0;
         CREATE INDEX turns_errors ON turns(seq) WHERE last_error IS NOT NULL;
         """,
     ];
