@@ -61,7 +61,7 @@ public sealed class RunCommandTests : IDisposable
         var errors = await daemon.StandardError.ReadToEndAsync();
         await daemon.WaitForExitAsync();
         Assert.Equal(2, daemon.ExitCode);
-        Assert.Contains("Token is empty", errors, StringComparison.Ordinal);
+        Assert.Contains("MEMOBASE_TOKEN is not set", errors, StringComparison.Ordinal);
     }
 
     private async Task<(int Code, string Out)> RunWithEnvironment(Dictionary<string, string> environment, params string[] args)
