@@ -27,9 +27,11 @@ internal static class RunCommand
         };
         command.SetAction(async (result, ct) =>
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            // No host defaults: the settings come from CliSettings alone, in its order.
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = Directory.GetCurrentDirectory() });
             builder.Configuration.AddConfiguration(settings.Load(result));
-            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; });
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; })
+                .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
             builder.Services.AddMemoSync(builder.Configuration);
             using var host = builder.Build();
             var options = host.Services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
