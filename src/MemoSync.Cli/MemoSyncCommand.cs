@@ -1,22 +1,25 @@
 using System.CommandLine;
 using MemoSync.Cli.Commands;
+using MemoSync.Cli.Configuration;
 
 namespace MemoSync.Cli;
 
 /// <summary>The root of the <c>memosync</c> command line.</summary>
 internal static class MemoSyncCommand
 {
-    public static RootCommand Create() =>
+    public static RootCommand Create(CliSettings settings) =>
         new("memosync: deliver every conversation turn to Memobase, exactly once.")
         {
-            RunCommand.Create(),
+            settings.Verbose,
+            RunCommand.Create(settings),
+            RecordCommand.Create(settings),
             DemoCommand.Create(),
             EmulatorCommand.Create(),
-            ImportCommand.Create(),
-            ExportCommand.Create(),
-            StatusCommand.Create(),
-            RequeueCommand.Create(),
-            HealthCommand.Create(),
-            UserCommand.Create(),
+            ImportCommand.Create(settings),
+            ExportCommand.Create(settings),
+            StatusCommand.Create(settings),
+            RequeueCommand.Create(settings),
+            HealthCommand.Create(settings),
+            UserCommand.Create(settings),
         };
 }

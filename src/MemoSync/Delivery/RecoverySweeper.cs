@@ -16,6 +16,20 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
 {
     private readonly string _owner = $"sweeper-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Lock _totalsGate = new();
+    private SweepResult _totals = new(0, 0, 0, 0, Paused: false);
+
+    /// <summary>Every sweep so far added up, for the daemon's report at exit; <see cref="SweepResult.Paused"/> tells whether the last one paused.</summary>
+    public SweepResult Totals
+    {
+        get
+        {
+            lock (_totalsGate)
+            {
+                return _totals;
+            }
+        }
+    }
 
     /// <summary>Starts a sweep now instead of at the next interval (the worker calls it when Memobase is back).</summary>
     public void WakeUp()
@@ -81,6 +95,11 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
 
     private SweepResult Finish(SweepResult result)
     {
+        lock (_totalsGate)
+        {
+            _totals = new SweepResult(_totals.Claimed + result.Claimed, _totals.Synced + result.Synced, _totals.Retrying + result.Retrying,
+                _totals.Dead + result.Dead, result.Paused);
+        }
         if (result.Claimed > 0)
         {
             LogSweepDone(logger, result.Synced, result.Retrying, result.Dead);
