@@ -16,6 +16,8 @@ internal static class MemoSyncCommand
             ExportCommand.Create(),
             StatusCommand.Create(),
             RequeueCommand.Create(),
+            MigrateCommand.Create(),
+            JournalCommand.Create(),
             HealthCommand.Create(),
             UserCommand.Create(),
         };

@@ -40,4 +40,25 @@ public sealed class PostgresLocationTests
         Assert.Contains(said, e.Message, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("secret", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("", "data/memosync.db")]
+    [InlineData("journal/turns.db", "journal/turns.db")]
+    [InlineData("sqlite:journal/turns.db", "journal/turns.db")]
+    public void A_path_or_nothing_is_the_sqlite_journal(string location, string path)
+    {
+        var parsed = JournalLocation.Parse(location);
+        Assert.Equal((path, (PostgresJournalOptions?)null), (parsed.SqlitePath, parsed.Postgres));
+    }
+
+    [Theory]
+    [InlineData("postgres://u@127.0.0.1:5433/db")]
+    [InlineData("postgresql://u@127.0.0.1:5433/db")]
+    [InlineData("postgres:Host=127.0.0.1;Port=5433;Username=u;Database=db")]
+    public void A_url_or_a_prefixed_connection_string_is_the_postgres_journal(string location)
+    {
+        var parsed = JournalLocation.Parse(location);
+        Assert.Null(parsed.SqlitePath);
+        Assert.Equal("postgres://u@127.0.0.1:5433/db (schema memosync)", parsed.ToString());
+    }
 }

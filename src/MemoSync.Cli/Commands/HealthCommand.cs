@@ -39,9 +39,10 @@ internal static class HealthCommand
                 }
                 try
                 {
-                    await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = options.JournalPath });
+                    var location = JournalOption.Parse(options.JournalPath);
+                    await using var journal = location.Open();
                     var status = await journal.GetStatusAsync(0, ct);
-                    Console.WriteLine($"journal: ok ({Path.GetFullPath(options.JournalPath)}: {status.Pending} pending, {status.Dead} dead)");
+                    Console.WriteLine($"journal: ok ({location}: {status.Pending} pending, {status.Dead} dead)");
                 }
                 catch (JournalUnavailableException e)
                 {

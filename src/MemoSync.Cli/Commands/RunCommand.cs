@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MemoSync.Hosting;
+using MemoSync.Journal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -23,6 +24,8 @@ internal static class RunCommand
                 options = MemoSyncOptions.FromEnvironment(Environment.GetEnvironmentVariable);
                 var builder = Host.CreateApplicationBuilder();
                 builder.Logging.ClearProviders().AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; });
+                var journal = JournalLocation.Parse(options.JournalPath);
+                builder.Services.AddMemoSyncJournal(options.JournalPath);
                 builder.Services.AddMemoSync(o =>
                 {
                     o.MemobaseUrl = options.MemobaseUrl;
@@ -31,7 +34,7 @@ internal static class RunCommand
                     o.Delivery = options.Delivery;
                 });
                 using var host = builder.Build();
-                Console.WriteLine($"memosync run: journal {Path.GetFullPath(options.JournalPath)}, Memobase {options.MemobaseUrl}, sweep every {options.Delivery.SweepInterval.TotalSeconds} s");
+                Console.WriteLine($"memosync run: journal {journal}, Memobase {options.MemobaseUrl}, sweep every {options.Delivery.SweepInterval.TotalSeconds} s");
                 await host.RunAsync(ct);
                 Console.WriteLine("memosync run: stopped; undelivered turns stay pending in the journal.");
                 return 0;

@@ -88,6 +88,15 @@ public sealed class PostgresJournal : IDialogueJournal
     /// <summary>The schema version this MemoSync writes.</summary>
     public static int SchemaVersion => PostgresSchema.Version;
 
+    /// <summary>Where the journal is, for people: server, database and schema, never the password.</summary>
+    public static string Describe(PostgresJournalOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Describe(new NpgsqlConnectionStringBuilder(options.ConnectionString), options.Schema);
+    }
+
+    private static string Describe(NpgsqlConnectionStringBuilder cs, string schema) => $"postgres://{cs.Username}@{cs.Host}:{cs.Port}/{cs.Database} (schema {schema})";
+
     private static NpgsqlDataSource CreateDataSource(PostgresJournalOptions options, out string where)
     {
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
@@ -95,7 +104,7 @@ public sealed class PostgresJournal : IDialogueJournal
         cs.SearchPath = options.Schema;
         // Statements used again and again are prepared on their connection once.
         cs.MaxAutoPrepare = Math.Max(cs.MaxAutoPrepare, 32);
-        where = $"postgres://{cs.Username}@{cs.Host}:{cs.Port}/{cs.Database} (schema {options.Schema})";
+        where = Describe(cs, options.Schema);
         return builder.Build();
     }
 

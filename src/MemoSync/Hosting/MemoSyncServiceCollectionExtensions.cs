@@ -25,7 +25,8 @@ public static class MemoSyncServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options.Delivery);
         services.AddSingleton(options.Worker);
-        services.AddSingleton<IDialogueJournal>(sp => SqliteJournal.Open(new SqliteJournalOptions { Path = options.JournalPath }, sp.GetRequiredService<TimeProvider>()));
+        // A journal registered before (AddMemoSyncJournal, for PostgreSQL) wins over the SQLite file.
+        services.TryAddSingleton<IDialogueJournal>(sp => SqliteJournal.Open(new SqliteJournalOptions { Path = options.JournalPath }, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TurnDelivery>();
         services.AddSingleton<RecoverySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<RecoverySweeper>());

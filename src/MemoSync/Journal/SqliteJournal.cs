@@ -47,17 +47,32 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         ArgumentNullException.ThrowIfNull(options);
         var path = Path.GetFullPath(options.Path);
+        Prepare(path, options.BusyTimeout);
+        try
+        {
+            return new SqliteJournal(options, time ?? TimeProvider.System);
+        }
+        catch (SqliteException e)
+        {
+            throw Unavailable(path, "cannot be opened", e);
+        }
+    }
+
+    /// <summary>Creates the file when missing and applies the migrations it lacks (opening does this too); returns its schema versions before and after.</summary>
+    /// <exception cref="JournalUnavailableException">The file is not a SQLite database, is corrupted, cannot be written, or has a newer schema.</exception>
+    public static Task<(int From, int To)> MigrateAsync(string path, CancellationToken ct = default) =>
+        Task.Run(() => Prepare(Path.GetFullPath(path), new SqliteJournalOptions().BusyTimeout), ct);
+
+    private static (int From, int To) Prepare(string path, TimeSpan busyTimeout)
+    {
         try
         {
             CreateOwnerOnly(path);
-            using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
-            {
-                connection.Open();
-                Execute(connection, $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}");
-                Execute(connection, "PRAGMA journal_mode = WAL");
-                SqliteSchema.Migrate(connection);
-            }
-            return new SqliteJournal(options, time ?? TimeProvider.System);
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+            connection.Open();
+            Execute(connection, $"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds}");
+            Execute(connection, "PRAGMA journal_mode = WAL");
+            return SqliteSchema.Migrate(connection);
         }
         catch (Exception e) when (e is SqliteException or UnauthorizedAccessException or IOException and not JournalUnavailableException)
         {
