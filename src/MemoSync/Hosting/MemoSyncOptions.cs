@@ -14,7 +14,7 @@ public sealed class MemoSyncOptions
     /// <summary>The journal's SQLite file (<c>MEMOSYNC_JOURNAL</c>). Default <c>data/memosync.db</c>.</summary>
     public string JournalPath { get; set; } = "data/memosync.db";
 
-    /// <summary>Retries, backoff and the sweep (<c>MEMOBASE_SYNC_INTERVAL</c> sets its interval, <c>MEMOSYNC_REALTIME_GRACE</c> the grace it leaves the worker).</summary>
+    /// <summary>Retries, backoff and the sweep (<c>MEMOBASE_SYNC_INTERVAL</c> sets its interval, <c>MEMOSYNC_REALTIME_GRACE</c> the grace it leaves the worker, <c>MEMOSYNC_LEASE</c> how long a claim holds).</summary>
     public DeliveryOptions Delivery { get; set; } = new();
 
     /// <summary>The real-time worker's queue and lanes.</summary>
@@ -38,6 +38,10 @@ public sealed class MemoSyncOptions
         if (Seconds(variable, "MEMOSYNC_REALTIME_GRACE", allowZero: true) is { } grace)
         {
             options.Delivery = options.Delivery with { RealtimeGrace = grace };
+        }
+        if (Seconds(variable, "MEMOSYNC_LEASE", allowZero: false) is { } lease)
+        {
+            options.Delivery = options.Delivery with { Lease = lease };
         }
         return options;
     }
