@@ -1,3 +1,4 @@
+using MemoSync.Cli.Configuration;
 using MemoSync.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +18,7 @@ internal static class CliServices
             // The client's own warnings would repeat what the command says in one sentence.
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("MemoSync.Memobase", LogLevel.None).AddSimpleConsole(o => o.SingleLine = true)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
+            .AddMemoSyncJournal(CliSettings.JournalAt(configuration))
             .AddMemoSync(configuration)
             .BuildServiceProvider();
         _ = services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;

@@ -19,6 +19,8 @@ internal static class MemoSyncCommand
             ExportCommand.Create(settings),
             StatusCommand.Create(settings),
             RequeueCommand.Create(settings),
+            MigrateCommand.Create(settings),
+            JournalCommand.Create(),
             HealthCommand.Create(settings),
             UserCommand.Create(settings),
         };

@@ -33,11 +33,11 @@ internal static class HealthCommand
                 Console.WriteLine($"memobase: {e.Message}");
                 code = e.ExitCode;
             }
-            var journalPath = services.GetRequiredService<IOptions<MemoSyncOptions>>().Value.JournalPath;
+            var journal = CliSettings.JournalAt(settings.Load(result));
             try
             {
                 var status = await services.GetRequiredService<IDialogueJournal>().GetStatusAsync(0, ct);
-                Console.WriteLine($"journal: ok ({Path.GetFullPath(journalPath)}: {status.Pending} pending, {status.Dead} dead)");
+                Console.WriteLine($"journal: ok ({journal}: {status.Pending} pending, {status.Dead} dead)");
             }
             catch (JournalUnavailableException e)
             {

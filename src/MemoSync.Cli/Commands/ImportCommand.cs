@@ -23,7 +23,7 @@ internal static class ImportCommand
             }
             var configuration = settings.Load(result);
             var user = configuration["USER_ID"];
-            await using var store = CliSettings.OpenJournal(configuration);
+            await using var store = CliSettings.JournalAt(configuration).Open();
             await using var stream = input.OpenRead();
             var importer = new GuideJsonlImporter(store, new TurnLimits());
             var report = Console.IsOutputRedirected

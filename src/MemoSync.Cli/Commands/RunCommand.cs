@@ -32,13 +32,14 @@ internal static class RunCommand
             builder.Configuration.AddConfiguration(settings.Load(result));
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; })
                 .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-            builder.Services.AddMemoSync(builder.Configuration);
+            var journal = CliSettings.JournalAt(builder.Configuration);
+            builder.Services.AddMemoSyncJournal(journal).AddMemoSync(builder.Configuration);
             using var host = builder.Build();
             var options = host.Services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
             await MemobaseProbe.CheckBeforeDeliveringAsync(host.Services.GetRequiredService<MemobaseClient>(), ct);
             var worker = host.Services.GetRequiredService<RealtimeSyncWorker>();
             var sweeper = host.Services.GetRequiredService<RecoverySweeper>();
-            Console.WriteLine($"memosync run: journal {Path.GetFullPath(options.JournalPath)}, Memobase {options.MemobaseUrl}, sweep every {options.Delivery.SweepInterval.TotalSeconds} s");
+            Console.WriteLine($"memosync run: journal {journal}, Memobase {options.MemobaseUrl}, sweep every {options.Delivery.SweepInterval.TotalSeconds} s");
             // Runs until the host stops, then disposes it: the worker has drained and the sweeper stopped.
             await host.RunAsync(ct);
             var swept = sweeper.Totals;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MemoSync.Cli.Commands;
 using MemoSync.Hosting;
 using MemoSync.Journal;
 using Microsoft.Extensions.Configuration;
@@ -19,7 +20,10 @@ internal sealed class CliSettings
 
     public Option<string?> Url { get; } = new("--url") { Description = "The Memobase server root (MEMOBASE_URL; default http://localhost:8019/)." };
 
-    public Option<string?> Journal { get; } = new("--journal") { Description = "The journal's SQLite file (MEMOSYNC_JOURNAL; default data/memosync.db)." };
+    public Option<string?> Journal { get; } = new("--journal")
+    {
+        Description = "The journal: a SQLite file, or postgres://user:password@host:port/database (MEMOSYNC_JOURNAL; default data/memosync.db).",
+    };
 
     public Option<int?> SyncInterval { get; } = new("--sync-interval") { Description = "Seconds between two sweeps (MEMOBASE_SYNC_INTERVAL; default 300)." };
 
@@ -48,11 +52,12 @@ internal sealed class CliSettings
     }
 
     /// <summary>The journal, for a command that uses nothing else: no Memobase setting is required.</summary>
-    public SqliteJournal OpenJournal(ParseResult result) => OpenJournal(Load(result));
+    public IDialogueJournal OpenJournal(ParseResult result) => JournalAt(Load(result)).Open();
 
-    /// <summary>The journal <paramref name="configuration"/> names.</summary>
-    public static SqliteJournal OpenJournal(IConfiguration configuration) =>
-        SqliteJournal.Open(new SqliteJournalOptions { Path = MemoSyncOptions.FromConfiguration(configuration).JournalPath });
+    /// <summary>Where the journal <paramref name="configuration"/> names is: a SQLite file or a PostgreSQL database.</summary>
+    /// <exception cref="JournalUnavailableException">The location cannot be read.</exception>
+    public static JournalLocation JournalAt(IConfiguration configuration) =>
+        JournalOption.Parse(MemoSyncOptions.FromConfiguration(configuration).JournalPath);
 
     private static void Flag(ParseResult result, Option<string?> option, string name, Dictionary<string, string?> flags)
     {

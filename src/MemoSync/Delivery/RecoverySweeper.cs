@@ -65,8 +65,19 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
             }
             claimed += batch.Count;
             var blocked = new HashSet<string>();
-            foreach (var entry in batch)
+            var leaseUsedUpAt = time.GetUtcNow() + options.Lease / 2;
+            foreach (var (index, entry) in batch.Index())
             {
+                if (time.GetUtcNow() > leaseUsedUpAt)
+                {
+                    // What is left of the lease may not cover another delivery, and once it ends another sweeper may send
+                    // the same turn: hand the rest back untried and claim them afresh.
+                    var rest = batch.Skip(index).ToList();
+                    await ReleaseAsync(rest, ct);
+                    seen.ExceptWith(rest.Select(e => e.Turn.Id));
+                    claimed -= rest.Count;
+                    break;
+                }
                 if (blocked.Contains(entry.Turn.UserId))
                 {
                     // An earlier turn of this user failed: this one waits, uncharged, so the user's turns arrive in order.
@@ -107,7 +118,7 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
         return result;
     }
 
-    /// <summary>Hands back the rest of a batch untouched when delivery pauses.</summary>
+    /// <summary>Hands back turns of a batch untried, uncharged (delivery paused, or the lease running out).</summary>
     private async Task ReleaseAsync(IEnumerable<JournalEntry> untouched, CancellationToken ct)
     {
         foreach (var entry in untouched)

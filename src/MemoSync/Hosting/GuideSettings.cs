@@ -12,6 +12,7 @@ internal static class GuideSettings
     public const string SyncInterval = "MEMOBASE_SYNC_INTERVAL";
     public const string Journal = "MEMOSYNC_JOURNAL";
     public const string RealtimeGrace = "MEMOSYNC_REALTIME_GRACE";
+    public const string Lease = "MEMOSYNC_LEASE";
 
     /// <summary>Sets every option <paramref name="configuration"/> has a value for.</summary>
     /// <exception cref="OptionsValidationException">A number of seconds is not one.</exception>
@@ -37,6 +38,10 @@ internal static class GuideSettings
         if (Seconds(configuration, RealtimeGrace, allowZero: true) is { } grace)
         {
             options.Delivery = options.Delivery with { RealtimeGrace = grace };
+        }
+        if (Seconds(configuration, Lease, allowZero: false) is { } lease)
+        {
+            options.Delivery = options.Delivery with { Lease = lease };
         }
     }
 

@@ -12,10 +12,10 @@ public sealed class MemoSyncOptions
     /// <summary>The Memobase token (<c>MEMOBASE_TOKEN</c>). Never logged.</summary>
     public string MemobaseToken { get; set; } = "";
 
-    /// <summary>The journal's SQLite file (<c>MEMOSYNC_JOURNAL</c>). Default <c>data/memosync.db</c>.</summary>
+    /// <summary>The journal (<c>MEMOSYNC_JOURNAL</c>): a SQLite file, or a PostgreSQL URL where MemoSync.Postgres is registered. Default <c>data/memosync.db</c>.</summary>
     public string JournalPath { get; set; } = "data/memosync.db";
 
-    /// <summary>Retries, backoff and the sweep (<c>MEMOBASE_SYNC_INTERVAL</c> sets its interval, <c>MEMOSYNC_REALTIME_GRACE</c> the grace it leaves the worker).</summary>
+    /// <summary>Retries, backoff and the sweep (<c>MEMOBASE_SYNC_INTERVAL</c> sets its interval, <c>MEMOSYNC_REALTIME_GRACE</c> the grace it leaves the worker, <c>MEMOSYNC_LEASE</c> how long a claim holds).</summary>
     public DeliveryOptions Delivery { get; set; } = new();
 
     /// <summary>The real-time worker's queue and lanes.</summary>
