@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using MemoSync.Journal;
@@ -99,6 +100,36 @@ public sealed class RecordCommandTests : IDisposable
         Assert.Equal(4, verbose.Code);
         Assert.Contains("   at MemoSync.", verbose.Err, StringComparison.Ordinal);
         Assert.Equal(0, server.Emulator.GetStats().BlobsReceived);
+    }
+
+    [Fact]
+    public async Task Record_stops_on_SIGTERM_while_its_input_is_still_open_and_prints_the_statistics()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        using var record = CliProcess.StartIn(_dir, Settings(server), "record", "--user", "alice");
+        var output = record.StandardOutput.ReadToEndAsync();
+        await record.StandardInput.WriteAsync($"{Line(1)}\n{Line(2)}\n{Line(3)}\n");
+        await record.StandardInput.FlushAsync();
+        using (var delivered = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (server.Emulator.GetStats().BlobsReceived < 3)
+            {
+                await Task.Delay(50, delivered.Token);
+            }
+        }
+
+        // The producer has not closed the pipe: the stop must not wait for its next line.
+        using (var kill = Process.Start("kill", ["-TERM", record.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await record.WaitForExitAsync(stop.Token);
+
+        Assert.Equal(0, record.ExitCode);
+        var printed = await output;
+        Assert.Contains("3 turns recorded", printed, StringComparison.Ordinal);
+        Assert.Contains("synced:          3", printed, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
