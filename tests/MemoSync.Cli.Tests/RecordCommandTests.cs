@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using MemoSync.Journal;
@@ -110,21 +109,10 @@ public sealed class RecordCommandTests : IDisposable
         var output = record.StandardOutput.ReadToEndAsync();
         await record.StandardInput.WriteAsync($"{Line(1)}\n{Line(2)}\n{Line(3)}\n");
         await record.StandardInput.FlushAsync();
-        using (var delivered = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-        {
-            while (server.Emulator.GetStats().BlobsReceived < 3)
-            {
-                await Task.Delay(50, delivered.Token);
-            }
-        }
+        await server.WaitForBlobsAsync(3, TimeSpan.FromSeconds(30));
 
         // The producer has not closed the pipe: the stop must not wait for its next line.
-        using (var kill = Process.Start("kill", ["-TERM", record.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        await record.WaitForExitAsync(stop.Token);
+        await CliProcess.StopAsync(record, "TERM", TimeSpan.FromSeconds(15));
 
         Assert.Equal(0, record.ExitCode);
         var printed = await output;
