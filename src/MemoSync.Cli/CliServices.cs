@@ -19,7 +19,16 @@ internal static class CliServices
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
             .AddMemoSync(configuration)
             .BuildServiceProvider();
-        _ = services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
-        return services;
+        try
+        {
+            _ = services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
+            return services;
+        }
+        catch
+        {
+            // Nothing was resolved yet that needs an asynchronous dispose.
+            services.Dispose();
+            throw;
+        }
     }
 }

@@ -19,11 +19,11 @@ internal sealed class CliSettings
 
     public Option<string?> Url { get; } = new("--url") { Description = "The Memobase server root (MEMOBASE_URL; default http://localhost:8019/)." };
 
-    public Option<string?> Journal { get; } = new("--journal") { Description = "The journal's SQLite file (MEMOSYNC_JOURNAL; default data/memosync.db)." };
+    public Option<string?> Journal { get; } = new("--journal") { HelpName = "file", Description = "The journal's SQLite file (MEMOSYNC_JOURNAL; default data/memosync.db)." };
 
-    public Option<int?> SyncInterval { get; } = new("--sync-interval") { Description = "Seconds between two sweeps (MEMOBASE_SYNC_INTERVAL; default 300)." };
+    public Option<int?> SyncInterval { get; } = new("--sync-interval") { HelpName = "seconds", Description = "Seconds between two sweeps (MEMOBASE_SYNC_INTERVAL; default 300)." };
 
-    public Option<string?> User { get; } = new("--user") { Description = "The user of lines without user_id (USER_ID)." };
+    public Option<string?> User { get; } = new("--user") { HelpName = "id", Description = "The user of lines without user_id (USER_ID)." };
 
     /// <summary>Every source, in order; the flags given on <paramref name="result"/> last.</summary>
     public IConfiguration Load(ParseResult result)
