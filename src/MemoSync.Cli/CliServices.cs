@@ -21,7 +21,16 @@ internal static class CliServices
             .AddMemoSyncJournal(CliSettings.JournalAt(configuration))
             .AddMemoSync(configuration)
             .BuildServiceProvider();
-        _ = services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
-        return services;
+        try
+        {
+            _ = services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
+            return services;
+        }
+        catch
+        {
+            // Nothing was resolved yet that needs an asynchronous dispose.
+            services.Dispose();
+            throw;
+        }
     }
 }

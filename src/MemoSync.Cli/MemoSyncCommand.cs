@@ -8,7 +8,8 @@ namespace MemoSync.Cli;
 internal static class MemoSyncCommand
 {
     public static RootCommand Create(CliSettings settings) =>
-        new("memosync: deliver every conversation turn to Memobase, exactly once.")
+        new("memosync: deliver every conversation turn to Memobase, exactly once. Settings (MEMOBASE_URL, MEMOBASE_TOKEN, USER_ID, "
+            + "MEMOBASE_SYNC_INTERVAL, MEMOSYNC_JOURNAL) come from appsettings.json, then .env, then the environment, then flags; a later one wins.")
         {
             settings.Verbose,
             RunCommand.Create(settings),

@@ -101,5 +101,24 @@ public sealed class RecordCommandTests : IDisposable
         Assert.Equal(0, server.Emulator.GetStats().BlobsReceived);
     }
 
+    [Fact]
+    public async Task Record_stops_on_SIGTERM_while_its_input_is_still_open_and_prints_the_statistics()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        using var record = CliProcess.StartIn(_dir, Settings(server), "record", "--user", "alice");
+        var output = record.StandardOutput.ReadToEndAsync();
+        await record.StandardInput.WriteAsync($"{Line(1)}\n{Line(2)}\n{Line(3)}\n");
+        await record.StandardInput.FlushAsync();
+        await server.WaitForBlobsAsync(3, TimeSpan.FromSeconds(30));
+
+        // The producer has not closed the pipe: the stop must not wait for its next line.
+        await CliProcess.StopAsync(record, "TERM", TimeSpan.FromSeconds(15));
+
+        Assert.Equal(0, record.ExitCode);
+        var printed = await output;
+        Assert.Contains("3 turns recorded", printed, StringComparison.Ordinal);
+        Assert.Contains("synced:          3", printed, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -33,19 +33,8 @@ public sealed class RunCommandTests : IDisposable
         }, "run");
         var output = daemon.StandardOutput.ReadToEndAsync();
 
-        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-        {
-            while (server.Emulator.GetStats().BlobsReceived < 40)
-            {
-                await Task.Delay(50, deadline.Token);
-            }
-        }
-        using (var kill = Process.Start("kill", ["-INT", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await daemon.WaitForExitAsync(stop.Token);
+        await server.WaitForBlobsAsync(40, TimeSpan.FromSeconds(30));
+        await CliProcess.StopAsync(daemon, "INT", TimeSpan.FromSeconds(20));
 
         Assert.Equal(0, daemon.ExitCode);
         var printed = await output;

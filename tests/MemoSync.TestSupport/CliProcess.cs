@@ -19,6 +19,18 @@ public static class CliProcess
     public static Process StartIn(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
         Start(new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardInput = true }, environment, args);
 
+    /// <summary>Sends <paramref name="signal"/> (<c>INT</c>, <c>TERM</c>) to <paramref name="process"/> and waits, at most <paramref name="timeout"/>, for it to exit.</summary>
+    public static async Task StopAsync(Process process, string signal, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        using (var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var deadline = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(deadline.Token);
+    }
+
     private static Process Start(ProcessStartInfo start, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         start.RedirectStandardOutput = true;

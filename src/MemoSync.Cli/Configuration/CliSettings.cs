@@ -22,12 +22,13 @@ internal sealed class CliSettings
 
     public Option<string?> Journal { get; } = new("--journal")
     {
+        HelpName = "location",
         Description = "The journal: a SQLite file, or postgres://user:password@host:port/database (MEMOSYNC_JOURNAL; default data/memosync.db).",
     };
 
-    public Option<int?> SyncInterval { get; } = new("--sync-interval") { Description = "Seconds between two sweeps (MEMOBASE_SYNC_INTERVAL; default 300)." };
+    public Option<int?> SyncInterval { get; } = new("--sync-interval") { HelpName = "seconds", Description = "Seconds between two sweeps (MEMOBASE_SYNC_INTERVAL; default 300)." };
 
-    public Option<string?> User { get; } = new("--user") { Description = "The user of lines without user_id (USER_ID)." };
+    public Option<string?> User { get; } = new("--user") { HelpName = "id", Description = "The user of lines without user_id (USER_ID)." };
 
     /// <summary>Every source, in order; the flags given on <paramref name="result"/> last.</summary>
     public IConfiguration Load(ParseResult result)

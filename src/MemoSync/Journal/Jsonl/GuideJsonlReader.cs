@@ -17,7 +17,8 @@ public sealed class GuideJsonlReader(TextReader input, string? defaultUser, Turn
     public async IAsyncEnumerable<GuideLine> ReadAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
         var parser = new GuideLineParser(defaultUser, new TurnValidator(limits));
-        while (await input.ReadLineAsync(ct) is { } line)
+        // WaitAsync: a read from a terminal or pipe does not heed the token itself, and a stop must not wait for the next line.
+        while (await input.ReadLineAsync(ct).AsTask().WaitAsync(ct) is { } line)
         {
             LinesRead++;
             if (string.IsNullOrWhiteSpace(line))
