@@ -62,10 +62,15 @@ public sealed class PostgresJournal : IDialogueJournal
             }
             return new PostgresJournal(source, options, where, time ?? TimeProvider.System);
         }
-        catch (Exception e)
+        catch (NpgsqlException e)
         {
             source.Dispose();
-            throw e is NpgsqlException ? Unavailable(where, "cannot be opened", e) : e;
+            throw Unavailable(where, "cannot be opened", e);
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
         }
     }
 
@@ -281,7 +286,7 @@ public sealed class PostgresJournal : IDialogueJournal
     {
         ArgumentNullException.ThrowIfNull(lines);
         var valid = lines.Select(l => (Line: l, Row: TurnRow.Of(_validator.Validate(l.Turn)))).ToList();
-        return InTransactionAsync(async (c, tx) =>
+        return InTransactionAsync(async c =>
         {
             var added = 0;
             foreach (var (line, row) in valid)
@@ -310,7 +315,7 @@ public sealed class PostgresJournal : IDialogueJournal
     {
         ArgumentNullException.ThrowIfNull(entries);
         var rows = entries.Select(e => (Entry: e, Row: TurnRow.Of(_validator.Validate(e.Turn)))).ToList();
-        return InTransactionAsync(async (c, tx) =>
+        return InTransactionAsync(async c =>
         {
             var added = 0;
             foreach (var (entry, row) in rows)
@@ -347,10 +352,11 @@ public sealed class PostgresJournal : IDialogueJournal
         return await ReadEntriesAsync(reader, ct);
     }, ct);
 
-    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct) => RunAsync(async c =>
+    /// <summary>Runs <paramref name="work"/> in one transaction (Npgsql's commands join the connection's transaction).</summary>
+    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct) => RunAsync(async c =>
     {
         await using var tx = await c.BeginTransactionAsync(ct);
-        var result = await work(c, tx);
+        var result = await work(c);
         await tx.CommitAsync(ct);
         return result;
     }, ct);
