@@ -65,10 +65,10 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
             }
             claimed += batch.Count;
             var blocked = new HashSet<string>();
-            var leaseUsedUpAt = time.GetUtcNow() + options.Lease / 2;
             foreach (var (index, entry) in batch.Index())
             {
-                if (time.GetUtcNow() > leaseUsedUpAt)
+                // The lease the journal granted, not the one asked for: a claim that waited for a lock got less.
+                if (time.GetUtcNow() > entry.LeaseUntil - options.Lease / 2)
                 {
                     // What is left of the lease may not cover another delivery, and once it ends another sweeper may send
                     // the same turn: hand the rest back untried and claim them afresh.
