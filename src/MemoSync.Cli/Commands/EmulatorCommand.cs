@@ -47,7 +47,8 @@ internal static class EmulatorCommand
         chat.AddTo(command);
         command.Validators.Add(result =>
         {
-            if (!result.GetValue(anyToken) && string.IsNullOrWhiteSpace(result.GetValue(token)))
+            // Only a token given on the command line can be empty: a command validator does not see the option's default.
+            if (!result.GetValue(anyToken) && result.GetResult(token) is { Implicit: false } given && string.IsNullOrWhiteSpace(given.GetValueOrDefault<string?>()))
             {
                 result.AddError("--token must not be empty; use --any-token to accept any Bearer token");
             }

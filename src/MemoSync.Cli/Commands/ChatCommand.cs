@@ -1,0 +1,156 @@
+using System.ClientModel;
+using System.CommandLine;
+using MemoSync.Cli.Chat;
+using MemoSync.Delivery;
+using MemoSync.Dialogue;
+using MemoSync.Memory;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using OpenAI;
+
+namespace MemoSync.Cli.Commands;
+
+/// <summary>
+/// <c>memosync chat</c>: a text conversation in the terminal with any OpenAI-compatible chat completions endpoint
+/// (OpenAI, GLM, Ollama, vLLM, the emulator's scripted chat), the answer streamed; the user's Memobase memory in the
+/// system prompt at the start and every N turns; every turn recorded in the journal and delivered at once.
+/// </summary>
+internal static class ChatCommand
+{
+    /// <summary>The variable the LLM's key is read from; the key is never a flag and never printed.</summary>
+    public const string KeyVariable = "LLM_API_KEY";
+
+    public static Command Create()
+    {
+        var user = new Option<string>("--user")
+        {
+            Description = "Who is talking: a UUID v4/v5 or any name, mapped as the Python SDK does (env USER_ID).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("USER_ID") ?? "",
+        };
+        var llmUrl = new Option<string>("--llm-url")
+        {
+            Description = "The OpenAI-compatible API root, e.g. http://localhost:11434/v1 (env LLM_URL). The key comes from LLM_API_KEY.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LLM_URL") ?? "",
+        };
+        var llmModel = new Option<string>("--llm-model")
+        {
+            Description = "The model (env LLM_MODEL).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LLM_MODEL") ?? "",
+        };
+        var system = new Option<string>("--system")
+        {
+            Description = "The assistant's instructions; the user's memory follows them in the system prompt.",
+            DefaultValueFactory = _ => "You are a helpful assistant.",
+        };
+        var memoryEvery = new Option<int>("--memory-every")
+        {
+            Description = "Read the user's memory again every N turns.",
+            DefaultValueFactory = _ => new MemoryContextOptions().RefreshEveryTurns,
+        };
+        var memoryTimeout = new Option<int>("--memory-timeout")
+        {
+            Description = "Milliseconds a turn waits for the memory at most.",
+            DefaultValueFactory = _ => (int)new MemoryContextOptions().Timeout.TotalMilliseconds,
+        };
+        var flush = new Option<bool>("--flush")
+        {
+            Description = "At the end, flush the user's Memobase buffer so the memory is current for the next session.",
+        };
+        var journal = JournalOption.Create();
+        var command = new Command("chat", "Chat with an LLM in the terminal; every turn is recorded and delivered to Memobase, whose memory of the user is in the system prompt.")
+        {
+            user, llmUrl, llmModel, system, memoryEvery, memoryTimeout, flush, journal,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var (url, model) = (result.GetValue(llmUrl)!, result.GetValue(llmModel)!);
+            if (url.Length == 0 || model.Length == 0)
+            {
+                await Console.Error.WriteLineAsync("memosync chat: no LLM configured: set --llm-url (or LLM_URL) to an OpenAI-compatible API root "
+                    + $"such as http://localhost:11434/v1 and --llm-model (or LLM_MODEL), and {KeyVariable} if the endpoint needs a key.");
+                return 2;
+            }
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var root) || root.Scheme is not ("http" or "https"))
+            {
+                await Console.Error.WriteLineAsync($"memosync chat: --llm-url must be an http or https URL such as http://localhost:11434/v1, got '{url}'.");
+                return 2;
+            }
+            if (result.GetValue(user) is not { Length: > 0 } userId)
+            {
+                await Console.Error.WriteLineAsync("memosync chat: no user: set --user (or USER_ID).");
+                return 2;
+            }
+            var memoryOptions = new MemoryContextOptions
+            {
+                RefreshEveryTurns = result.GetValue(memoryEvery),
+                Timeout = TimeSpan.FromMilliseconds(result.GetValue(memoryTimeout)),
+                FlushBufferAtSessionEnd = result.GetValue(flush),
+            };
+            if (memoryOptions.Validate() is { } memoryError)
+            {
+                await Console.Error.WriteLineAsync($"memosync chat: --memory-every and --memory-timeout must be positive: {memoryError}.");
+                return 2;
+            }
+            var key = Environment.GetEnvironmentVariable(KeyVariable) is { Length: > 0 } k ? k : "none";
+            using var llm = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = root })
+                .GetChatClient(model).AsIChatClient();
+            return await RunAsync(result, journal, llm, userId, result.GetValue(system)!, memoryOptions, ct);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, Option<string> journalOption, IChatClient llm, string userId, string instructions,
+        MemoryContextOptions memoryOptions, CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        Memobase.MemobaseClient client;
+        Hosting.MemoSyncOptions options;
+        try
+        {
+            (client, options) = MemobaseConnection.FromEnvironment(http);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"memosync chat: {e.Message} (set MEMOBASE_URL and MEMOBASE_TOKEN).");
+            return 2;
+        }
+        await using var journal = JournalOption.Open(result, journalOption);
+        var delivery = new TurnDelivery(client, journal, options.Delivery, TimeProvider.System, logging.CreateLogger<TurnDelivery>());
+        var worker = new RealtimeSyncWorker(journal, delivery, options.Delivery, options.Worker, TimeProvider.System, logging.CreateLogger<RealtimeSyncWorker>());
+        var memory = new MemoryContextProvider(client, memoryOptions, TimeProvider.System, logging.CreateLogger<MemoryContextProvider>());
+        var sessionId = $"chat-{Guid.CreateVersion7()}";
+        var session = new ChatSession(llm, memory, new DialogueRecorder(journal, worker, userId, sessionId, TimeProvider.System), userId, instructions, Console.Out);
+
+        var remembered = await session.StartAsync(ct);
+        Console.WriteLine($"memosync chat: {userId}, session {sessionId}; memory {(remembered ? "loaded" : "empty or unavailable")}; "
+            + $"journal {Path.GetFullPath(result.GetValue(journalOption)!)}. Type /exit or Ctrl+D to end.");
+        try
+        {
+            while (true)
+            {
+                Console.Write("you> ");
+                var line = (await Console.In.ReadLineAsync(ct))?.Trim();
+                if (line is null or "/exit")
+                {
+                    break;
+                }
+                if (line.Length > 0)
+                {
+                    await session.TurnAsync(line, ct);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl+C: the session ends as with /exit; the turns recorded so far are delivered or stay pending.
+        }
+
+        Console.WriteLine();
+        await worker.DisposeAsync();
+        var flushed = await memory.EndSessionAsync(userId, CancellationToken.None);
+        Console.WriteLine($"memosync chat: {session.TurnsRecorded} turns recorded{(flushed ? "; the user's buffer was flushed" : "")}.");
+        Console.WriteLine(worker.Statistics.ToTable());
+        return 0;
+    }
+}
