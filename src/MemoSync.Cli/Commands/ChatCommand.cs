@@ -88,7 +88,7 @@ internal static class ChatCommand
             };
             if (memoryOptions.Validate() is { } memoryError)
             {
-                await Console.Error.WriteLineAsync($"memosync chat: --memory-every and --memory-timeout must be positive: {memoryError}.");
+                await Console.Error.WriteLineAsync($"memosync chat: --memory-every and --memory-timeout must be positive (the timeout at least 10 ms): {memoryError}.");
                 return 2;
             }
             var key = Environment.GetEnvironmentVariable(KeyVariable) is { Length: > 0 } k ? k : "none";

@@ -3,7 +3,7 @@ namespace MemoSync.Memory;
 /// <summary>How <see cref="MemoryContextProvider"/> reads a user's memory back; every default is the one used when a property is left alone.</summary>
 public sealed record MemoryContextOptions
 {
-    /// <summary>The longest a turn waits for Memobase; past it the turn goes on without fresh memory. Default 500 ms.</summary>
+    /// <summary>The longest a turn waits for Memobase, counted from the call; past it the turn goes on without fresh memory. At least 10 ms. Default 500 ms.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The context is fetched again after it has served this many turns. Default 5.</summary>
@@ -30,7 +30,7 @@ public sealed record MemoryContextOptions
     /// <summary>Why the options cannot work, or null when they can.</summary>
     public string? Validate() => this switch
     {
-        { Timeout: var t } when t <= TimeSpan.Zero => $"Timeout must be positive, got {Timeout}",
+        { Timeout: var t } when t < TimeSpan.FromMilliseconds(10) => $"Timeout must be at least 10 ms, got {Timeout}",
         { RefreshEveryTurns: < 1 } => $"RefreshEveryTurns must be at least 1, got {RefreshEveryTurns}",
         { CacheTtl: var t } when t <= TimeSpan.Zero => $"CacheTtl must be positive, got {CacheTtl}",
         { RetryAfterFailure: var t } when t < TimeSpan.Zero => $"RetryAfterFailure must not be negative, got {RetryAfterFailure}",

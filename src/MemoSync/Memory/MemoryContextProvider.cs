@@ -15,6 +15,9 @@ namespace MemoSync.Memory;
 /// </summary>
 public sealed class MemoryContextProvider
 {
+    // A timer fires a millisecond or two after it is due, and the turn resumes after that: the wait ends this much
+    // earlier so that the whole call stays within the timeout.
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(3);
     private readonly MemobaseClient _client;
     private readonly MemoryContextOptions _options;
     private readonly TimeProvider _time;
@@ -50,6 +53,7 @@ public sealed class MemoryContextProvider
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         ArgumentNullException.ThrowIfNull(recentChats);
+        var started = _time.GetTimestamp();
         var now = _time.GetUtcNow();
         CachedContext? cached;
         lock (_gate)
@@ -60,7 +64,7 @@ public sealed class MemoryContextProvider
                 return cached.Context;
             }
         }
-        var (fetched, context) = await FetchAsync(userId, recentChats, ct);
+        var (fetched, context) = await FetchAsync(userId, recentChats, started, ct);
         lock (_gate)
         {
             _cache[userId] = fetched
@@ -116,7 +120,8 @@ public sealed class MemoryContextProvider
     private bool IsFresh(CachedContext cached, DateTimeOffset now) =>
         cached.TurnsServed < _options.RefreshEveryTurns && now - cached.FetchedAt < _options.CacheTtl;
 
-    private async Task<(bool Fetched, string? Context)> FetchAsync(string userId, IReadOnlyList<ChatMessage> recentChats, CancellationToken ct)
+    /// <summary>Fetches within what is left of the timeout counted from <paramref name="started"/>, the start of the turn's call.</summary>
+    private async Task<(bool Fetched, string? Context)> FetchAsync(string userId, IReadOnlyList<ChatMessage> recentChats, long started, CancellationToken ct)
     {
         var query = new ContextQuery
         {
@@ -127,7 +132,8 @@ public sealed class MemoryContextProvider
         var fetch = _client.GetContextAsync(MemobaseUserId.FromUuidOrName(userId), query, abandon.Token);
         try
         {
-            var context = await fetch.WaitAsync(_options.Timeout, _time, ct);
+            var left = _options.Timeout - TimerSlack - _time.GetElapsedTime(started);
+            var context = await fetch.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time, ct);
             if (Interlocked.Exchange(ref _unavailable, 0) == 1)
             {
                 MemoryLog.Available(_logger);
