@@ -20,6 +20,9 @@ public sealed class MemoSyncOptions
     /// <summary>The real-time worker's queue and lanes.</summary>
     public WorkerOptions Worker { get; set; } = new();
 
+    /// <summary>How <see cref="Memory.MemoryContextProvider"/> reads the user's memory back: timeout, refresh, cache, flush at session end.</summary>
+    public Memory.MemoryContextOptions Memory { get; set; } = new();
+
     /// <summary>Reads the guide's environment variables over the defaults.</summary>
     /// <exception cref="ArgumentException">A variable has a value that cannot be used; the message names it.</exception>
     public static MemoSyncOptions FromEnvironment(Func<string, string?> variable)

@@ -1,13 +1,14 @@
 using MemoSync.Delivery;
 using MemoSync.Journal;
 using MemoSync.Memobase;
+using MemoSync.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace MemoSync.Hosting;
 
-/// <summary>Wires MemoSync into a .NET host: the journal, the Memobase client, the worker and the sweeper (a hosted service).</summary>
+/// <summary>Wires MemoSync into a .NET host: the journal, the Memobase client, the worker, the sweeper (a hosted service) and the memory provider.</summary>
 public static class MemoSyncServiceCollectionExtensions
 {
     /// <summary>Adds MemoSync; the options are checked at once, so a bad URL or an empty token stops the start with the reason.</summary>
@@ -17,7 +18,7 @@ public static class MemoSyncServiceCollectionExtensions
         var options = new MemoSyncOptions();
         configure(options);
         var client = new MemobaseClientOptions { BaseUrl = options.MemobaseUrl, Token = options.MemobaseToken };
-        if (client.Validate() is { } error)
+        if ((client.Validate() ?? options.Memory.Validate()) is { } error)
         {
             throw new ArgumentException(error, nameof(configure));
         }
@@ -32,6 +33,8 @@ public static class MemoSyncServiceCollectionExtensions
         services.AddSingleton(sp => new RealtimeSyncWorker(
             sp.GetRequiredService<IDialogueJournal>(), sp.GetRequiredService<TurnDelivery>(), options.Delivery, options.Worker,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RealtimeSyncWorker>>(), sp.GetRequiredService<RecoverySweeper>().WakeUp));
+        services.AddSingleton(sp => new MemoryContextProvider(sp.GetRequiredService<MemobaseClient>(), options.Memory,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemoryContextProvider>>()));
         return services;
     }
 }

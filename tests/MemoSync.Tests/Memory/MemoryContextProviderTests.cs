@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using MemoSync.Emulator;
+using MemoSync.Hosting;
 using MemoSync.Memobase;
 using MemoSync.Memobase.Models;
 using MemoSync.Memory;
 using MemoSync.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -142,6 +144,26 @@ public sealed class MemoryContextProviderTests : IAsyncLifetime
             }
             await Task.Delay(20);
         }
+    }
+
+    [Fact]
+    public async Task AddMemoSync_provides_the_memory_provider_with_the_configured_options()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddMemoSync(o =>
+        {
+            o.MemobaseUrl = _server.Emulator.BaseAddress.ToString();
+            o.MemobaseToken = RunningEmulator.Token;
+            o.JournalPath = Path.Combine(Path.GetTempPath(), $"memosync-{Guid.NewGuid():N}.db");
+            o.Memory = new MemoryContextOptions { MaxTokenSize = 50 };
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var memory = provider.GetRequiredService<MemoryContextProvider>();
+        Assert.Contains("plays tennis on Sundays", await memory.GetContextAsync(User, NoChats), StringComparison.Ordinal);
+        var refused = Assert.Throws<ArgumentException>(() => new ServiceCollection()
+            .AddMemoSync(o => { o.MemobaseToken = "t"; o.Memory = new MemoryContextOptions { Timeout = TimeSpan.Zero }; }));
+        Assert.Contains("Timeout must be at least 10 ms", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
