@@ -99,6 +99,27 @@ public sealed class ChatCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_Memobase_down_the_conversation_goes_on_without_memory_says_so_once_and_keeps_the_turns_in_the_journal()
+    {
+        _server.Emulator.ChatSettings = new ScriptedChatSettings { Answers = ["First answer.", "Second answer."] };
+        _server.Emulator.Faults = new Emulator.FaultSettings { Outage = true };
+        using var chat = StartChat();
+        await chat.WaitForAsync("you> ", Patience);
+        await chat.TypeLineAsync("hello");
+        await chat.WaitForAsync("assistant> First answer.", Patience);
+        await chat.TypeLineAsync("and again");
+        await chat.WaitForAsync("assistant> Second answer.", Patience);
+        await chat.TypeLineAsync("/exit");
+
+        Assert.Equal(0, await chat.WaitForExitAsync(Patience));
+        Assert.Contains("memory empty or unavailable", chat.Screen, StringComparison.Ordinal);
+        Assert.Equal(2, chat.Screen.Split("Memobase memory is unavailable").Length);
+        Assert.All(_server.Emulator.GetChatRequests(), r => Assert.Equal("You are a helpful assistant.", r.SystemPrompt));
+        Assert.Equal([TurnState.Pending, TurnState.Pending], (await JournalTurnsAsync()).Select(t => t.State));
+        Assert.Equal(0, _server.Emulator.GetStats().BlobsReceived);
+    }
+
+    [Fact]
     public async Task Without_an_LLM_configured_it_says_exactly_what_to_set_and_fails()
     {
         using var process = CliProcess.Start(new Dictionary<string, string> { ["LLM_URL"] = "", ["LLM_MODEL"] = "" }, "chat", "--user", User);
