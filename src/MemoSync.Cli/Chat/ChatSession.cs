@@ -24,7 +24,8 @@ internal sealed class ChatSession(IChatClient llm, MemoryContextProvider memory,
 
     /// <summary>
     /// One exchange: the answer is streamed to the output as it comes. An answer cut by the LLM service is recorded as far as
-    /// it arrived (the person saw it), and said to be cut.
+    /// it arrived (the person saw it), and said to be cut; when none came (the service refused or was unreachable), the
+    /// user's message is recorded alone.
     /// </summary>
     public async Task TurnAsync(string said, CancellationToken ct)
     {
@@ -49,7 +50,7 @@ internal sealed class ChatSession(IChatClient llm, MemoryContextProvider memory,
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             await output.WriteLineAsync();
-            await output.WriteLineAsync($"[the answer was cut: {e.Message}]");
+            await output.WriteLineAsync($"[the answer {(answer.Length == 0 ? "did not come" : "was cut")}: {e.Message}]");
         }
         _history.Add(new ChatMessage(ChatRole.User, said));
         if (answer.Length > 0)
