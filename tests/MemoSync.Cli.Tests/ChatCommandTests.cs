@@ -49,12 +49,13 @@ public sealed class ChatCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_typed_conversation_is_streamed_recorded_and_delivered_and_the_LLM_got_the_users_memory_in_its_system_prompt()
     {
+        var alice = MemobaseUserId.FromName(User);
         _server.Emulator.ChatSettings = new ScriptedChatSettings
         {
             Answers = ["Bonjour Alice! How was tennis on Sunday?", "Here is a plan for your week."],
             ChunkDelayMs = 5,
         };
-        using var chat = StartChat();
+        using var chat = StartChat("--flush");
         await chat.WaitForAsync("you> ", Patience);
         await chat.TypeLineAsync("hello there");
         await chat.WaitForAsync("assistant> Bonjour Alice! How was tennis on Sunday?", Patience);
@@ -65,7 +66,7 @@ public sealed class ChatCommandTests : IAsyncLifetime
 
         Assert.Equal(0, await chat.WaitForExitAsync(Patience));
         Assert.Contains("memory loaded", chat.Screen, StringComparison.Ordinal);
-        Assert.Contains("2 turns recorded", chat.Screen, StringComparison.Ordinal);
+        Assert.Contains("2 turns recorded; the user's buffer was flushed", chat.Screen, StringComparison.Ordinal);
         Assert.DoesNotContain(Key, chat.Screen, StringComparison.Ordinal);
 
         var turns = await JournalTurnsAsync();
@@ -80,6 +81,14 @@ public sealed class ChatCommandTests : IAsyncLifetime
         Assert.All(requests, r => Assert.StartsWith("You are a helpful assistant.", r.SystemPrompt, StringComparison.Ordinal));
         Assert.All(requests, r => Assert.Contains("interest::sports: plays tennis on Sundays", r.SystemPrompt, StringComparison.Ordinal));
         Assert.Equal(["system", "user", "assistant", "user"], requests[1].Messages.Select(m => m.Role));
+
+        // The flush at the end had Memobase process the session into memory (in the background, as the server does).
+        using var processed = new CancellationTokenSource(Patience);
+        while ((await _server.Client.GetEventsAsync(alice)).Count == 0)
+        {
+            await Task.Delay(20, processed.Token);
+        }
+        Assert.Contains("hello there", await _server.Client.GetContextAsync(alice), StringComparison.Ordinal);
     }
 
     [Fact]
