@@ -46,6 +46,17 @@ public sealed class MemoryContextProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_user_Memobase_does_not_know_yet_has_no_memory_and_that_is_no_outage()
+    {
+        var provider = Provider();
+
+        var context = await provider.GetContextAsync("bob-who-never-spoke", NoChats);
+
+        Assert.DoesNotContain("::", context ?? "", StringComparison.Ordinal);
+        Assert.Empty(Lines(LogLevel.Warning));
+    }
+
+    [Fact]
     public async Task The_context_is_fetched_again_only_after_it_served_the_configured_number_of_turns()
     {
         var provider = Provider(new MemoryContextOptions { RefreshEveryTurns = 3 });
