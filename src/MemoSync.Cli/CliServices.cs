@@ -12,14 +12,14 @@ internal static class CliServices
 {
     /// <summary>The services; warnings and errors are logged to standard error, so standard output stays the command's own.</summary>
     /// <exception cref="OptionsValidationException">A setting is missing or cannot be used.</exception>
-    public static ServiceProvider Build(IConfiguration configuration)
+    public static ServiceProvider Build(IConfiguration configuration, Action<MemoSyncOptions>? configure = null)
     {
         var services = new ServiceCollection()
             // The client's own warnings would repeat what the command says in one sentence.
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("MemoSync.Memobase", LogLevel.None).AddSimpleConsole(o => o.SingleLine = true)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
             .AddMemoSyncJournal(CliSettings.JournalAt(configuration))
-            .AddMemoSync(configuration)
+            .AddMemoSync(configuration, configure)
             .BuildServiceProvider();
         try
         {

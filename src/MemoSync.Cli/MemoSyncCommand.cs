@@ -24,5 +24,6 @@ internal static class MemoSyncCommand
             JournalCommand.Create(),
             HealthCommand.Create(settings),
             UserCommand.Create(settings),
+            ChatCommand.Create(settings),
         };
 }

@@ -21,6 +21,9 @@ public sealed class MemoSyncOptions
     /// <summary>The real-time worker's queue and lanes.</summary>
     public WorkerOptions Worker { get; set; } = new();
 
+    /// <summary>How <see cref="Memory.MemoryContextProvider"/> reads the user's memory back: timeout, refresh, cache, flush at session end.</summary>
+    public Memory.MemoryContextOptions Memory { get; set; } = new();
+
     /// <summary>
     /// Reads the guide's names (<c>MEMOBASE_URL</c>, <c>MEMOBASE_TOKEN</c>, <c>MEMOBASE_SYNC_INTERVAL</c>,
     /// <c>MEMOSYNC_JOURNAL</c>, <c>MEMOSYNC_REALTIME_GRACE</c>) from <paramref name="configuration"/> over the

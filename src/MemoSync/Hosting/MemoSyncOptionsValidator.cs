@@ -32,6 +32,10 @@ internal sealed class MemoSyncOptionsValidator : IValidateOptions<MemoSyncOption
         {
             failures.Add($"Worker.Lanes and Worker.MaxQueueSize must be at least 1, got {options.Worker.Lanes} and {options.Worker.MaxQueueSize}.");
         }
+        if (options.Memory.Validate() is { } memory)
+        {
+            failures.Add($"Memory: {memory}.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

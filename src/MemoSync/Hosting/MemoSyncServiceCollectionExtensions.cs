@@ -3,6 +3,7 @@ using MemoSync.Dialogue;
 using MemoSync.Journal;
 using MemoSync.Memobase;
 using Microsoft.Extensions.Configuration;
+using MemoSync.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace MemoSync.Hosting;
 
 /// <summary>
 /// Wires MemoSync into a .NET host: the journal, the Memobase client, the real-time worker and the
-/// recovery sweeper (both hosted services; the worker drains when the host stops), and a
+/// recovery sweeper (both hosted services; the worker drains when the host stops), the memory provider, and a
 /// <see cref="DialogueRecorderFactory"/> to record turns with.
 /// </summary>
 public static class MemoSyncServiceCollectionExtensions
@@ -55,6 +56,8 @@ public static class MemoSyncServiceCollectionExtensions
         // Hosted services stop in reverse order: the worker drains first, while the sweeper it may wake is still there.
         services.AddHostedService(sp => sp.GetRequiredService<RecoverySweeper>());
         services.AddHostedService<RealtimeSyncWorkerService>();
+        services.TryAddSingleton(sp => new MemoryContextProvider(sp.GetRequiredService<MemobaseClient>(), Options(sp).Memory,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemoryContextProvider>>()));
         return services;
     }
 
