@@ -8,6 +8,7 @@ using MemoSync.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MemoSync.Tests.Memory;
@@ -172,8 +173,11 @@ public sealed class MemoryContextProviderTests : IAsyncLifetime
 
         var memory = provider.GetRequiredService<MemoryContextProvider>();
         Assert.Contains("plays tennis on Sundays", await memory.GetContextAsync(User, NoChats), StringComparison.Ordinal);
-        var refused = Assert.Throws<ArgumentException>(() => new ServiceCollection()
-            .AddMemoSync(o => { o.MemobaseToken = "t"; o.Memory = new MemoryContextOptions { Timeout = TimeSpan.Zero }; }));
+        // Checked with the other options, when they are first read (a host does that at start).
+        await using var wrong = new ServiceCollection()
+            .AddMemoSync(o => { o.MemobaseToken = "t"; o.Memory = new MemoryContextOptions { Timeout = TimeSpan.Zero }; })
+            .BuildServiceProvider();
+        var refused = Assert.Throws<OptionsValidationException>(() => wrong.GetRequiredService<IOptions<MemoSyncOptions>>().Value);
         Assert.Contains("Timeout must be at least 10 ms", refused.Message, StringComparison.Ordinal);
     }
 
