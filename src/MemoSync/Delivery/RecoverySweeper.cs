@@ -53,8 +53,11 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
         {
             var claimedNow = await journal.ClaimDueAsync(options.SweepBatchSize, _owner, options.Lease, options.RealtimeGrace, ct);
             var batch = claimedNow.Where(e => seen.Add(e.Turn.Id)).ToList();
-            // A turn already tried in this sweep (due again at once) waits for the next sweep, its lease handed back.
-            await ReleaseAsync(claimedNow.Except(batch), ct);
+            // A turn already tried in this sweep (due again at once) waits for the next sweep, its lease handed back,
+            // and so do its user's later turns (recorded meanwhile), so the user's turns still arrive in order.
+            var again = claimedNow.Except(batch).ToList();
+            await ReleaseAsync(again, ct);
+            var blocked = again.Select(e => e.Turn.UserId).ToHashSet();
             if (batch.Count == 0)
             {
                 break;
@@ -64,7 +67,6 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
                 LogSweepStart(logger, batch.Count);
             }
             claimed += batch.Count;
-            var blocked = new HashSet<string>();
             foreach (var (index, entry) in batch.Index())
             {
                 // The lease the journal granted, not the one asked for: a claim that waited for a lock got less.
