@@ -18,5 +18,6 @@ internal static class MemoSyncCommand
             RequeueCommand.Create(),
             HealthCommand.Create(),
             UserCommand.Create(),
+            ServiceCommand.Create(),
         };
 }

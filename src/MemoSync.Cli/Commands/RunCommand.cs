@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MemoSync.Cli.Operations;
 using MemoSync.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var command = new Command("run", "Run the delivery daemon (MEMOBASE_URL, MEMOBASE_TOKEN, MEMOBASE_SYNC_INTERVAL, MEMOSYNC_JOURNAL).");
-        command.SetAction(async (_, ct) =>
+        command.SetAction(async (result, ct) =>
         {
             MemoSyncOptions options;
             try
@@ -30,6 +31,7 @@ internal static class RunCommand
                     o.JournalPath = options.JournalPath;
                     o.Delivery = options.Delivery;
                 });
+                DaemonOperations.Configure(builder, result);
                 using var host = builder.Build();
                 Console.WriteLine($"memosync run: journal {Path.GetFullPath(options.JournalPath)}, Memobase {options.MemobaseUrl}, sweep every {options.Delivery.SweepInterval.TotalSeconds} s");
                 await host.RunAsync(ct);
