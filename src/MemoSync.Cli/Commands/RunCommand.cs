@@ -16,6 +16,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var command = new Command("run", "Run the delivery daemon (MEMOBASE_URL, MEMOBASE_TOKEN, MEMOBASE_SYNC_INTERVAL, MEMOSYNC_JOURNAL).");
+        var operations = DaemonOperations.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             MemoSyncOptions options;
@@ -31,7 +32,7 @@ internal static class RunCommand
                     o.JournalPath = options.JournalPath;
                     o.Delivery = options.Delivery;
                 });
-                DaemonOperations.Configure(builder, result);
+                operations.Configure(builder, result);
                 using var host = builder.Build();
                 Console.WriteLine($"memosync run: journal {Path.GetFullPath(options.JournalPath)}, Memobase {options.MemobaseUrl}, sweep every {options.Delivery.SweepInterval.TotalSeconds} s");
                 await host.RunAsync(ct);
