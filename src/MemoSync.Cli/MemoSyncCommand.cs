@@ -19,5 +19,6 @@ internal static class MemoSyncCommand
             HealthCommand.Create(),
             UserCommand.Create(),
             ServiceCommand.Create(),
+            PurgeCommand.Create(),
         };
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace MemoSync.Cli.Operations;
 
-/// <summary>What <c>memosync run</c> adds for production: systemd notify and watchdog, the readiness probe, the rotated log file, and the metrics endpoint.</summary>
+/// <summary>What <c>memosync run</c> adds for production: systemd notify and watchdog, the readiness probe, retention (<c>MEMOSYNC_RETENTION_DAYS</c>), the rotated log file, and the metrics endpoint.</summary>
 internal sealed class DaemonOperations
 {
     private readonly Option<int?> _metricsPort = new("--metrics-port")
@@ -45,6 +45,7 @@ internal sealed class DaemonOperations
     }
 
     /// <summary>Wires the operations parts into the daemon's host.</summary>
+    /// <exception cref="ArgumentException">An environment variable has a value that cannot be used; the message names it.</exception>
     public void Configure(HostApplicationBuilder builder, ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -64,6 +65,8 @@ internal sealed class DaemonOperations
             builder.Services.AddMemoSyncMetrics(port);
         }
         builder.Services.AddHostedService<StartupProbe>();
+        builder.Services.AddSingleton(RetentionOptions.FromEnvironment(Environment.GetEnvironmentVariable));
+        builder.Services.AddHostedService<RetentionService>();
         builder.Services.AddSystemdIntegration();
     }
 }

@@ -25,6 +25,7 @@ public sealed class SqliteJournal : IDialogueJournal
     private readonly SqliteCommand _insert;
     private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writeLoop;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly int _busyMs;
     private long _commits;
 
@@ -133,6 +134,7 @@ public sealed class SqliteJournal : IDialogueJournal
                 batch.Add(pending);
                 rows += pending.Rows.Count;
             }
+            await _writeGate.WaitAsync();
             try
             {
                 Commit(batch);
@@ -142,6 +144,10 @@ public sealed class SqliteJournal : IDialogueJournal
             {
                 var failure = Unavailable(_path, "could not record the turn", e);
                 batch.ForEach(p => p.Done.SetException(failure));
+            }
+            finally
+            {
+                _writeGate.Release();
             }
         }
     }
@@ -200,7 +206,7 @@ public sealed class SqliteJournal : IDialogueJournal
     public Task<JournalEntry?> TryClaimAsync(Guid turnId, string owner, TimeSpan lease, CancellationToken ct = default)
     {
         var now = Now();
-        return Run(c => Read(c, $"""
+        return Write(c => Read(c, $"""
             UPDATE turns SET lease_owner = $owner, lease_until = $until
             WHERE id = $id AND state = 0 AND (lease_until IS NULL OR lease_until <= $now)
               AND NOT EXISTS (SELECT 1 FROM turns p WHERE p.user_id = turns.user_id AND p.state = 0 AND p.seq < turns.seq)
@@ -214,7 +220,7 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         var now = Now();
-        return Run<IReadOnlyList<JournalEntry>>(c =>
+        return Write<IReadOnlyList<JournalEntry>>(c =>
         {
             // Immediate: the walk and the lease are one step, so two processes never pick the same turns.
             using var tx = c.BeginTransaction(deferred: false);
@@ -284,7 +290,7 @@ public sealed class SqliteJournal : IDialogueJournal
         """, ct, ("$id", turnId.ToString()), ("$owner", owner), ("$reason", reason));
 
     /// <inheritdoc />
-    public Task<int> RequeueDeadAsync(CancellationToken ct = default) => Run(c => Execute(c, """
+    public Task<int> RequeueDeadAsync(CancellationToken ct = default) => Write(c => Execute(c, """
         UPDATE turns SET state = 0, retry_count = 0, next_attempt_at = $now, lease_owner = NULL, lease_until = NULL WHERE state = 2
         """, ("$now", Now())), ct);
 
@@ -296,7 +302,23 @@ public sealed class SqliteJournal : IDialogueJournal
 
     /// <inheritdoc />
     public Task<int> PurgeSyncedAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) =>
-        Run(c => Execute(c, "DELETE FROM turns WHERE state = 1 AND synced_at < $before", ("$before", syncedBefore.ToUnixTimeMilliseconds())), ct);
+        Write(c => Execute(c, "DELETE FROM turns WHERE state = 1 AND synced_at < $before", ("$before", syncedBefore.ToUnixTimeMilliseconds())), ct);
+
+    /// <inheritdoc />
+    public Task<int> PurgeSyncedBatchAsync(DateTimeOffset syncedBefore, int maxTurns, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTurns);
+        return Write(c => Execute(c, """
+            DELETE FROM turns WHERE seq IN (SELECT seq FROM turns WHERE state = 1 AND synced_at < $before ORDER BY synced_at LIMIT $max)
+            """, ("$before", syncedBefore.ToUnixTimeMilliseconds()), ("$max", maxTurns)), ct);
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountSyncedBeforeAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) => Run(c =>
+    {
+        using var count = Command(c, "SELECT COUNT(*) FROM turns WHERE state = 1 AND synced_at < $before", ("$before", syncedBefore.ToUnixTimeMilliseconds()));
+        return (long)count.ExecuteScalar()!;
+    }, ct);
 
     // ---- reads
 
@@ -340,7 +362,7 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         ArgumentNullException.ThrowIfNull(lines);
         var valid = lines.Select(l => l with { Turn = _validator.Validate(l.Turn) }).ToList();
-        return Run(c =>
+        return Write(c =>
         {
             using var tx = c.BeginTransaction();
             var added = 0;
@@ -371,10 +393,29 @@ public sealed class SqliteJournal : IDialogueJournal
     // ---- plumbing
 
     private Task<bool> Change(string sql, CancellationToken ct, params (string, object?)[] parameters) =>
-        Run(c => Execute(c, sql, parameters) == 1, ct);
+        Write(c => Execute(c, sql, parameters) == 1, ct);
+
+    /// <summary>
+    /// Runs a write of this process once no other write of this process holds the journal, so in-process writers
+    /// queue here in order instead of in SQLite's busy handler (which may sleep a whole second between tries).
+    /// </summary>
+    private Task<T> Write<T>(Func<SqliteConnection, T> work, CancellationToken ct) => Task.Run(async () =>
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            return OnConnection(work);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }, ct);
 
     /// <summary>Runs <paramref name="work"/> on a pooled connection off the caller's thread (SQLite calls block).</summary>
-    private Task<T> Run<T>(Func<SqliteConnection, T> work, CancellationToken ct) => Task.Run(() =>
+    private Task<T> Run<T>(Func<SqliteConnection, T> work, CancellationToken ct) => Task.Run(() => OnConnection(work), ct);
+
+    private T OnConnection<T>(Func<SqliteConnection, T> work)
     {
         try
         {
@@ -385,7 +426,7 @@ public sealed class SqliteJournal : IDialogueJournal
         {
             throw Unavailable(_path, "failed", e);
         }
-    }, ct);
+    }
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
@@ -453,6 +494,7 @@ public sealed class SqliteJournal : IDialogueJournal
         await _writeLoop;
         _insert.Dispose();
         _writer.Dispose();
+        _writeGate.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
 }

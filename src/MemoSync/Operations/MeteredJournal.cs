@@ -103,6 +103,12 @@ public sealed class MeteredJournal(IDialogueJournal inner, JournalMetrics metric
     public Task<int> PurgeSyncedAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) => inner.PurgeSyncedAsync(syncedBefore, ct);
 
     /// <inheritdoc />
+    public Task<int> PurgeSyncedBatchAsync(DateTimeOffset syncedBefore, int maxTurns, CancellationToken ct = default) => inner.PurgeSyncedBatchAsync(syncedBefore, maxTurns, ct);
+
+    /// <inheritdoc />
+    public Task<long> CountSyncedBeforeAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) => inner.CountSyncedBeforeAsync(syncedBefore, ct);
+
+    /// <inheritdoc />
     public async Task<int> ImportAsync(IReadOnlyList<ImportedTurn> lines, CancellationToken ct = default)
     {
         var added = await inner.ImportAsync(lines, ct);
