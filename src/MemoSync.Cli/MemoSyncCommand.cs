@@ -20,5 +20,6 @@ internal static class MemoSyncCommand
             UserCommand.Create(),
             ServiceCommand.Create(),
             PurgeCommand.Create(),
+            new Command("journal", "Look after the journal file.") { JournalBackupCommand.Create() },
         };
 }

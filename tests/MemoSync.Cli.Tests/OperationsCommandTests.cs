@@ -98,5 +98,18 @@ public sealed class OperationsCommandTests : IDisposable
         Assert.Equal((0L, 2L, 3L), (status.Synced, status.Dead, status.Pending));
     }
 
+    [Fact]
+    public async Task Journal_backup_writes_a_checked_copy_that_status_reads()
+    {
+        await FillAsync(oldSynced: 2, dead: 1, pending: 4);
+        var copy = Path.Combine(_dir, "backups", "memosync.db");
+
+        var backup = await CliRun.RunAsync(Environment, "journal", "backup", copy);
+
+        Assert.True(backup.Code == 0, backup.ToString());
+        Assert.Contains("4 pending, 2 synced, 1 dead; integrity ok", backup.Out, StringComparison.Ordinal);
+        Assert.Contains("OK: 4 pending, 1 dead", (await CliRun.RunAsync(new Dictionary<string, string> { ["MEMOSYNC_JOURNAL"] = copy }, "status", "--check", "--max-dead", "1")).Out, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
