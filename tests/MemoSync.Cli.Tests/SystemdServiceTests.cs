@@ -67,7 +67,7 @@ public sealed class SystemdServiceTests : IDisposable
             ["MEMOSYNC_JOURNAL"] = Path.Combine(_dir, "memosync.db"),
             ["NOTIFY_SOCKET"] = socketPath,
             ["WATCHDOG_USEC"] = "400000",
-        }, "run");
+        }, "run", "--log-file", Path.Combine(_dir, "logs", "auto_sync.log"));
         var output = daemon.StandardOutput.ReadToEndAsync();
         try
         {
@@ -87,6 +87,9 @@ public sealed class SystemdServiceTests : IDisposable
                 }
             }
             Assert.StartsWith("READY=1", messages[0], StringComparison.Ordinal);
+            var log = string.Concat(Directory.GetFiles(Path.Combine(_dir, "logs")).Select(f => File.ReadAllText(f)));
+            Assert.Contains("[INFO] Journal open: 0 pending, 0 dead", log, StringComparison.Ordinal);
+            Assert.Contains("[WARNING] Memobase is not usable yet", log, StringComparison.Ordinal);
 
             using (var term = Process.Start("kill", ["-TERM", daemon.Id.ToString(CultureInfo.InvariantCulture)]))
             {

@@ -3,6 +3,7 @@ using MemoSync.Memobase;
 using MemoSync.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace MemoSync.Cli.Operations;
 
@@ -22,7 +23,7 @@ internal static class MetricsExport
         services.AddSingleton<JournalMetrics>();
         services.AddSingleton<IDialogueJournal>(sp => new MeteredJournal((IDialogueJournal)open(sp), sp.GetRequiredService<JournalMetrics>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new JournalGauges(sp.GetRequiredService<IDialogueJournal>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("memosync")).WithMetrics(metrics => metrics
             .AddMeter(JournalMetrics.MeterName, "MemoSync" /* SyncStatistics */, MemobaseClientMetrics.MeterName)
             .AddInstrumentation(sp => sp.GetRequiredService<JournalGauges>())
             .AddPrometheusHttpListener(o => { o.Host = "127.0.0.1"; o.Port = port; }));
