@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using MemoSync.Cli.Operations;
@@ -63,19 +62,19 @@ public sealed class MetricsEndpointTests : IDisposable
             }
         }
 
-        var metrics = await ScrapeUntilAsync(port, m => m.Value("memosync_journal_pending") == 2);
+        var metrics = await ScrapeUntilAsync(port, m => m["memosync_journal_pending"] == 2);
 
-        Assert.Equal(9, metrics.Value("memosync_journal_recorded_total"));
-        Assert.Equal(5, metrics.Value("memosync_delivery_delivered_total"));
-        Assert.Equal(1, metrics.Value("memosync_delivery_failed_total"));
-        Assert.Equal(2, metrics.Value("memosync_delivery_dead_total"));
-        Assert.Equal(1, metrics.Value("memosync_turns_deferred_total"));
-        Assert.Equal(2, metrics.Value("memosync_journal_dead_turns"));
-        Assert.Equal(5, metrics.Value("memosync_delivery_latency_milliseconds_count"));
-        Assert.InRange(metrics.Value("memosync_delivery_latency_milliseconds_sum"), 0.001, 60_000);
-        Assert.InRange(metrics.Value("memosync_journal_oldest_pending_age_seconds"), 0.001, 600);
-        Assert.Equal(2, metrics.Value("memosync_memobase_errors_total", "kind=\"permanent\""));
-        Assert.Equal(1, metrics.Value("memosync_memobase_errors_total", "kind=\"transient\""));
+        Assert.Equal(9, metrics["memosync_journal_recorded_total"]);
+        Assert.Equal(5, metrics["memosync_delivery_delivered_total"]);
+        Assert.Equal(1, metrics["memosync_delivery_failed_total"]);
+        Assert.Equal(2, metrics["memosync_delivery_dead_total"]);
+        Assert.Equal(1, metrics["memosync_turns_deferred_total"]);
+        Assert.Equal(2, metrics["memosync_journal_dead_turns"]);
+        Assert.Equal(5, metrics["memosync_delivery_latency_milliseconds_count"]);
+        Assert.InRange(metrics["memosync_delivery_latency_milliseconds_sum"] ?? double.NaN, 0.001, 60_000);
+        Assert.InRange(metrics["memosync_journal_oldest_pending_age_seconds"] ?? double.NaN, 0.001, 600);
+        Assert.Equal(2, metrics["memosync_memobase_errors_total", "kind=\"permanent\""]);
+        Assert.Equal(1, metrics["memosync_memobase_errors_total", "kind=\"transient\""]);
         await host.StopAsync();
     }
 
@@ -98,13 +97,13 @@ public sealed class MetricsEndpointTests : IDisposable
         }
     }
 
-    private static async Task<Scrape> ScrapeUntilAsync(int port, Func<Scrape, bool> ready)
+    private static async Task<PrometheusScrape> ScrapeUntilAsync(int port, Func<PrometheusScrape, bool> ready)
     {
         using var http = new HttpClient();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
-            var scrape = new Scrape(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"), deadline.Token));
+            var scrape = PrometheusScrape.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"), deadline.Token));
             if (ready(scrape))
             {
                 return scrape;
@@ -118,19 +117,6 @@ public sealed class MetricsEndpointTests : IDisposable
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    /// <summary>Prometheus text exposition: sample lines are <c>name{labels} value [timestamp]</c>.</summary>
-    private sealed record Scrape(string Text)
-    {
-        public double Value(string name, string label = "") => Text.Split('\n')
-            .Where(line => !line.StartsWith('#') && (line.StartsWith(name + " ", StringComparison.Ordinal) || line.StartsWith(name + "{", StringComparison.Ordinal)))
-            .Where(line => line.Contains(label, StringComparison.Ordinal))
-            .Select(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture))
-            .DefaultIfEmpty(double.NaN)
-            .Sum();
-
-        public override string ToString() => Text;
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -15,16 +15,3 @@ internal sealed record LogFileOptions
     /// <summary>Files kept, the current one included; older ones are deleted. Default 14.</summary>
     public int Keep { get; init; } = 14;
 }
-
-/// <summary>How often the log file is rotated by age.</summary>
-internal enum LogRoll
-{
-    /// <summary>Never by age (for logrotate, or size alone).</summary>
-    None,
-
-    /// <summary>A new file each hour.</summary>
-    Hour,
-
-    /// <summary>A new file each day.</summary>
-    Day,
-}
