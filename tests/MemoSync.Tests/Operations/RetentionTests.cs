@@ -37,6 +37,36 @@ public sealed class RetentionTests(ITestOutputHelper output) : IDisposable
         Assert.All(old.Where(t => t.State != TurnState.Synced).Concat(recent), t => Assert.NotNull(journal.GetAsync(t.Id).Result));
     }
 
+    [Fact]
+    public async Task The_daemon_purges_at_start_and_then_every_interval_what_has_aged_meanwhile()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = _dir.File("memosync.db") }, time);
+        await SettleAsync(journal, time, synced: 3, dead: 1, pending: 0);
+        time.Advance(TimeSpan.FromDays(30) + TimeSpan.FromMinutes(30));
+        await SettleAsync(journal, time, synced: 2, dead: 0, pending: 0);
+        time.Advance(TimeSpan.FromDays(30) - TimeSpan.FromMinutes(1));
+        using var retention = new RetentionService(journal, new RetentionOptions { Days = 30, Interval = TimeSpan.FromHours(1) }, time, NullLogger<RetentionService>.Instance);
+
+        await retention.StartAsync(CancellationToken.None);
+        await WaitForSyncedAsync(journal, 2);
+        // The two recent turns pass 30 days within the hour: the next interval takes them.
+        time.Advance(TimeSpan.FromHours(1));
+        await WaitForSyncedAsync(journal, 0);
+        await retention.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, (await journal.GetStatusAsync()).Dead);
+    }
+
+    private static async Task WaitForSyncedAsync(SqliteJournal journal, long synced)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while ((await journal.GetStatusAsync(0, deadline.Token)).Synced != synced)
+        {
+            await Task.Delay(10, deadline.Token);
+        }
+    }
+
     /// <summary>Records turns and settles them: synced, dead, or left pending.</summary>
     private static async Task<List<(Guid Id, TurnState State)>> SettleAsync(SqliteJournal journal, TimeProvider time, int synced, int dead, int pending)
     {
