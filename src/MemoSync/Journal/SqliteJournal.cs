@@ -305,12 +305,28 @@ public sealed class SqliteJournal : IDialogueJournal
         Write(c => Execute(c, "DELETE FROM turns WHERE state = 1 AND synced_at < $before", ("$before", syncedBefore.ToUnixTimeMilliseconds())), ct);
 
     /// <inheritdoc />
-    public Task<int> PurgeSyncedBatchAsync(DateTimeOffset syncedBefore, int maxTurns, CancellationToken ct = default)
+    public async Task<int> PurgeSyncedBatchAsync(DateTimeOffset syncedBefore, int maxTurns, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTurns);
-        return Write(c => Execute(c, """
-            DELETE FROM turns WHERE seq IN (SELECT seq FROM turns WHERE state = 1 AND synced_at < $before ORDER BY synced_at LIMIT $max)
-            """, ("$before", syncedBefore.ToUnixTimeMilliseconds()), ("$max", maxTurns)), ct);
+        var deleted = await Write(c =>
+        {
+            // The batch's commit must not also copy the WAL into the database while holding the write gate...
+            Execute(c, "PRAGMA wal_autocheckpoint = 0");
+            try
+            {
+                return Execute(c, """
+                    DELETE FROM turns WHERE seq IN (SELECT seq FROM turns WHERE state = 1 AND synced_at < $before ORDER BY synced_at LIMIT $max)
+                    """, ("$before", syncedBefore.ToUnixTimeMilliseconds()), ("$max", maxTurns));
+            }
+            finally
+            {
+                Execute(c, "PRAGMA wal_autocheckpoint = 1000");
+            }
+        }, ct);
+        // ...so the copy happens here, beside appends and deliveries (a passive checkpoint takes no write lock),
+        // and the WAL a large purge writes never makes one of their commits pay for it.
+        await Run(c => Execute(c, "PRAGMA wal_checkpoint(PASSIVE)"), ct);
+        return deleted;
     }
 
     /// <inheritdoc />
