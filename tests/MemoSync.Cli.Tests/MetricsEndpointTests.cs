@@ -78,6 +78,41 @@ public sealed class MetricsEndpointTests : IDisposable
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task The_daemon_counts_what_its_sweeper_delivers()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        var journalPath = Path.Combine(_dir, "daemon.db");
+        await using (var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = journalPath }))
+        {
+            // Recorded a minute ago by a process that is gone: the daemon's sweeper owns them.
+            var past = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-1));
+            await journal.AppendManyAsync(Enumerable.Range(0, 12)
+                .Select(i => Turn.Create($"user-{i % 3}", null, [new(Memobase.Models.ChatMessage.UserRole, $"turn {i}")], past)).ToList());
+        }
+        var port = FreePort();
+        using var daemon = CliProcess.Start(new Dictionary<string, string>
+        {
+            ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
+            ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
+            ["MEMOBASE_SYNC_INTERVAL"] = "1",
+            ["MEMOSYNC_JOURNAL"] = journalPath,
+        }, "run", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            var metrics = await ScrapeUntilAsync(port, m => m["memosync_delivery_delivered_total"] == 12 && m["memosync_journal_pending"] == 0);
+
+            Assert.Equal(12, metrics["memosync_delivery_latency_milliseconds_count"]);
+            Assert.InRange(metrics["memosync_delivery_latency_milliseconds_sum"] ?? double.NaN, 12 * 60_000, 12 * 300_000);
+            Assert.Null(metrics["memosync_delivery_failed_total"]);
+            Assert.Equal(12, server.Emulator.GetStats().BlobsReceived);
+        }
+        finally
+        {
+            daemon.Kill();
+        }
+    }
+
     private static async Task RecordAsync(DialogueRecorder recorder, int turns)
     {
         for (var i = 0; i < turns; i++)
@@ -103,8 +138,8 @@ public sealed class MetricsEndpointTests : IDisposable
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
-            var scrape = PrometheusScrape.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"), deadline.Token));
-            if (ready(scrape))
+            // Null until the daemon listens.
+            if (await PrometheusScrape.ReadAsync(http, port, deadline.Token) is { } scrape && ready(scrape))
             {
                 return scrape;
             }
