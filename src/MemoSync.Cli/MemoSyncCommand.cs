@@ -1,25 +1,31 @@
 using System.CommandLine;
 using MemoSync.Cli.Commands;
+using MemoSync.Cli.Configuration;
 
 namespace MemoSync.Cli;
 
 /// <summary>The root of the <c>memosync</c> command line.</summary>
 internal static class MemoSyncCommand
 {
-    public static RootCommand Create() =>
-        new("memosync: deliver every conversation turn to Memobase, exactly once.")
+    public static RootCommand Create(CliSettings settings) =>
+        new("memosync: deliver every conversation turn to Memobase, exactly once. Settings (MEMOBASE_URL, MEMOBASE_TOKEN, USER_ID, "
+            + "MEMOBASE_SYNC_INTERVAL, MEMOSYNC_JOURNAL) come from appsettings.json, then .env, then the environment, then flags; a later one wins.")
         {
-            RunCommand.Create(),
+            settings.Verbose,
+            RunCommand.Create(settings),
+            RecordCommand.Create(settings),
             DemoCommand.Create(),
             EmulatorCommand.Create(),
-            ImportCommand.Create(),
-            ExportCommand.Create(),
-            StatusCommand.Create(),
-            RequeueCommand.Create(),
-            HealthCommand.Create(),
-            UserCommand.Create(),
+            ImportCommand.Create(settings),
+            ExportCommand.Create(settings),
+            StatusCommand.Create(settings),
+            RequeueCommand.Create(settings),
+            MigrateCommand.Create(settings),
+            JournalCommand.Create(JournalBackupCommand.Create(settings)),
+            HealthCommand.Create(settings),
+            UserCommand.Create(settings),
+            ChatCommand.Create(settings),
             ServiceCommand.Create(),
-            PurgeCommand.Create(),
-            new Command("journal", "Look after the journal file.") { JournalBackupCommand.Create() },
+            PurgeCommand.Create(settings),
         };
 }

@@ -1,13 +1,14 @@
 using MemoSync.Cli;
-using MemoSync.Journal;
+using MemoSync.Cli.Configuration;
 
+var settings = new CliSettings();
+var parsed = MemoSyncCommand.Create(settings).Parse(args);
 try
 {
-    return await MemoSyncCommand.Create().Parse(args).InvokeAsync(new() { EnableDefaultExceptionHandler = false });
+    // On SIGINT or SIGTERM the daemon and record drain the worker (10 s at most) and print their statistics: give them the time.
+    return await parsed.InvokeAsync(new() { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
 }
-catch (JournalUnavailableException e)
+catch (Exception e)
 {
-    // An expected failure of the environment: say what and where, without a stack trace.
-    await Console.Error.WriteLineAsync($"memosync: {e.Message}");
-    return 1;
+    return await ErrorReport.WriteAsync(e, parsed.GetValue(settings.Verbose));
 }

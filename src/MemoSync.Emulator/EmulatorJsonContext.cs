@@ -7,4 +7,6 @@ namespace MemoSync.Emulator;
 [JsonSerializable(typeof(FaultSettings))]
 [JsonSerializable(typeof(EmulatorStats))]
 [JsonSerializable(typeof(Admin.Detail))]
+[JsonSerializable(typeof(Chat.ScriptedChatSettings))]
+[JsonSerializable(typeof(IReadOnlyList<Chat.ReceivedChatRequest>))]
 internal sealed partial class EmulatorJsonContext : JsonSerializerContext;

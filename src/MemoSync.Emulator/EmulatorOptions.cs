@@ -23,4 +23,7 @@ public sealed class EmulatorOptions
 
     /// <summary>The faults injected from the start; change them at run time with <see cref="MemobaseEmulator.Faults"/>.</summary>
     public FaultSettings Faults { get; set; } = new();
+
+    /// <summary>How the scripted OpenAI-compatible chat endpoint (<c>/v1/chat/completions</c>) answers; change it at run time with <see cref="MemobaseEmulator.ChatSettings"/>.</summary>
+    public Chat.ScriptedChatSettings Chat { get; set; } = new();
 }

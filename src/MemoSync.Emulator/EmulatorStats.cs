@@ -4,7 +4,10 @@ namespace MemoSync.Emulator;
 /// <param name="Users">One entry per user that received a blob.</param>
 /// <param name="BlobsReceived">All blobs stored.</param>
 /// <param name="Duplicates">Blobs whose <c>fields.memosync_turn_id</c> had been stored before.</param>
-public sealed record EmulatorStats(IReadOnlyList<UserStats> Users, long BlobsReceived, long Duplicates);
+/// <param name="Requests">API requests received (the healthcheck aside), answered or failed: the attempts clients made.</param>
+/// <param name="FaultsInjected">Requests answered with an injected fault.</param>
+/// <param name="LostAnswers">Blob inserts stored whose answer was then cut: the only way a correct client stores a turn twice.</param>
+public sealed record EmulatorStats(IReadOnlyList<UserStats> Users, long BlobsReceived, long Duplicates, long Requests, long FaultsInjected, long LostAnswers);
 
 /// <summary>The blobs one user received.</summary>
 /// <param name="UserId">The Memobase user id.</param>

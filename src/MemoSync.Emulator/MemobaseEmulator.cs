@@ -1,6 +1,7 @@
 using System.Net;
 using MemoSync.Emulator.Admin;
 using MemoSync.Emulator.Api;
+using MemoSync.Emulator.Chat;
 using MemoSync.Emulator.Faults;
 using MemoSync.Emulator.Storage;
 using Microsoft.AspNetCore.Hosting;
@@ -14,7 +15,8 @@ namespace MemoSync.Emulator;
 /// <summary>
 /// A running Memobase-compatible server (API 0.0.40) on ASP.NET Core: same paths, envelope, status
 /// codes, validation and authentication as the real server, with fault injection and a record of
-/// what it received under <c>/_emulator</c>.
+/// what it received under <c>/_emulator</c>; beside it, a scripted OpenAI-compatible chat endpoint
+/// (<c>/v1/chat/completions</c>) to test conversations without an LLM.
 /// </summary>
 public sealed class MemobaseEmulator : IAsyncDisposable
 {
@@ -37,6 +39,17 @@ public sealed class MemobaseEmulator : IAsyncDisposable
         set => _app.Services.GetRequiredService<FaultInjector>().Settings = value;
     }
 
+    /// <summary>How the scripted chat endpoint answers now; setting them starts its script again from the first answer.</summary>
+    /// <exception cref="ArgumentException">The settings are invalid (a rate outside 0..1, a negative latency).</exception>
+    public ScriptedChatSettings ChatSettings
+    {
+        get => _app.Services.GetRequiredService<ScriptedChat>().Settings;
+        set => _app.Services.GetRequiredService<ScriptedChat>().Settings = value;
+    }
+
+    /// <summary>The chat completion requests the scripted chat endpoint received, oldest first.</summary>
+    public IReadOnlyList<ReceivedChatRequest> GetChatRequests() => _app.Services.GetRequiredService<ScriptedChat>().Received();
+
     /// <summary>The blobs received per user, with duplicates by <c>fields.memosync_turn_id</c>.</summary>
     public EmulatorStats GetStats() => _app.Services.GetRequiredService<ReceivedLedger>().Snapshot();
 
@@ -50,6 +63,10 @@ public sealed class MemobaseEmulator : IAsyncDisposable
         if (options.Faults.Validate() is { } faultError)
         {
             throw new ArgumentException($"Invalid fault settings: {faultError}", nameof(options));
+        }
+        if (options.Chat.Validate() is { } chatError)
+        {
+            throw new ArgumentException($"Invalid chat settings: {chatError}", nameof(options));
         }
         if (!IPAddress.TryParse(options.Host, out var address) && options.Host != "localhost")
         {
@@ -75,6 +92,7 @@ public sealed class MemobaseEmulator : IAsyncDisposable
         builder.Services.AddSingleton<BufferProcessor>();
         builder.Services.AddSingleton<ReceivedLedger>();
         builder.Services.AddSingleton(new FaultInjector(options.Faults));
+        builder.Services.AddSingleton(new ScriptedChat(options.Chat));
 
         var app = builder.Build();
         app.UseStatusCodePages(async context =>
@@ -95,6 +113,7 @@ public sealed class MemobaseEmulator : IAsyncDisposable
         ContextEndpoints.Map(api);
         ProjectEndpoints.Map(api);
         AdminEndpoints.Map(app);
+        ChatCompletionEndpoints.Map(app);
 
         await app.StartAsync(ct);
         var listening = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

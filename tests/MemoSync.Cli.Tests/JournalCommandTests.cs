@@ -28,7 +28,7 @@ public sealed class JournalCommandTests : IDisposable
         var journal = Path.Combine(_dir, "memosync.db");
 
         var first = await Run("import", file, "--user", "alice", "--journal", journal);
-        Assert.Equal(3, first.Code);
+        Assert.Equal(6, first.Code);
         Assert.Contains("2 turns imported", first.Out, StringComparison.Ordinal);
         Assert.Contains("line 2: messages[0].role: must be 'user' or 'assistant', got 'tool'", first.Err, StringComparison.Ordinal);
 

@@ -40,10 +40,10 @@ public sealed class OperationsCommandTests : IDisposable
     {
         await FillAsync(oldSynced: 0, dead: 0, pending: 12);
 
-        var unhealthy = await CliRun.RunAsync(Environment, "status", "--check", "--max-pending", "10");
-        var healthy = await CliRun.RunAsync(Environment, "status", "--check", "--max-pending", "20");
+        var unhealthy = await CliRun.InAsync(_dir, Environment, "", "status", "--check", "--max-pending", "10");
+        var healthy = await CliRun.InAsync(_dir, Environment, "", "status", "--check", "--max-pending", "20");
 
-        Assert.Equal(1, unhealthy.Code);
+        Assert.Equal(8, unhealthy.Code);
         Assert.Contains("UNHEALTHY: too many unsynced turns: 12 pending > --max-pending 10", unhealthy.Out, StringComparison.Ordinal);
         Assert.True(healthy.Code == 0, healthy.ToString());
         Assert.Contains("OK: 12 pending, 0 dead", healthy.Out, StringComparison.Ordinal);
@@ -54,11 +54,11 @@ public sealed class OperationsCommandTests : IDisposable
     {
         await FillAsync(oldSynced: 0, dead: 1, pending: 0);
 
-        var unhealthy = await CliRun.RunAsync(Environment, "status", "--check");
+        var unhealthy = await CliRun.InAsync(_dir, Environment, "", "status", "--check");
 
-        Assert.Equal(1, unhealthy.Code);
+        Assert.Equal(8, unhealthy.Code);
         Assert.Contains("dead turns wait for a person: 1 dead > --max-dead 0", unhealthy.Out, StringComparison.Ordinal);
-        Assert.Equal(0, (await CliRun.RunAsync(Environment, "status", "--check", "--max-dead", "1")).Code);
+        Assert.Equal(0, (await CliRun.InAsync(_dir, Environment, "", "status", "--check", "--max-dead", "1")).Code);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class OperationsCommandTests : IDisposable
     {
         await FillAsync(oldSynced: 3, dead: 1, pending: 2);
 
-        var watch = await CliRun.RunAsync(Environment, "status", "--watch", "--refreshes", "2", "--interval", "0.2");
+        var watch = await CliRun.InAsync(_dir, Environment, "", "status", "--watch", "--refreshes", "2", "--interval", "0.2");
 
         Assert.True(watch.Code == 0, watch.ToString());
         Assert.Contains("│ 2       │ 3      │ 1    │", watch.Out, StringComparison.Ordinal);
@@ -79,17 +79,17 @@ public sealed class OperationsCommandTests : IDisposable
     {
         await FillAsync(oldSynced: 7, dead: 2, pending: 3);
 
-        var dryRun = await CliRun.RunAsync(Environment, "purge", "--dry-run");
+        var dryRun = await CliRun.InAsync(_dir, Environment, "", "purge", "--dry-run");
         Assert.True(dryRun.Code == 0, dryRun.ToString());
         Assert.Contains("7 synced turns were synced before", dryRun.Out, StringComparison.Ordinal);
         Assert.Contains("nothing was deleted", dryRun.Out, StringComparison.Ordinal);
-        Assert.StartsWith("0 synced turns", (await CliRun.RunAsync(Environment, "purge", "--dry-run", "--days", "41")).Out, StringComparison.Ordinal);
+        Assert.StartsWith("0 synced turns", (await CliRun.InAsync(_dir, Environment, "", "purge", "--dry-run", "--days", "41")).Out, StringComparison.Ordinal);
         await using (var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = JournalPath }))
         {
             Assert.Equal(7, (await journal.GetStatusAsync()).Synced);
         }
 
-        var purge = await CliRun.RunAsync(Environment, "purge");
+        var purge = await CliRun.InAsync(_dir, Environment, "", "purge");
 
         Assert.True(purge.Code == 0, purge.ToString());
         Assert.Contains("Purged 7 synced turns", purge.Out, StringComparison.Ordinal);
@@ -104,11 +104,11 @@ public sealed class OperationsCommandTests : IDisposable
         await FillAsync(oldSynced: 2, dead: 1, pending: 4);
         var copy = Path.Combine(_dir, "backups", "memosync.db");
 
-        var backup = await CliRun.RunAsync(Environment, "journal", "backup", copy);
+        var backup = await CliRun.InAsync(_dir, Environment, "", "journal", "backup", copy);
 
         Assert.True(backup.Code == 0, backup.ToString());
         Assert.Contains("4 pending, 2 synced, 1 dead; integrity ok", backup.Out, StringComparison.Ordinal);
-        Assert.Contains("OK: 4 pending, 1 dead", (await CliRun.RunAsync(new Dictionary<string, string> { ["MEMOSYNC_JOURNAL"] = copy }, "status", "--check", "--max-dead", "1")).Out, StringComparison.Ordinal);
+        Assert.Contains("OK: 4 pending, 1 dead", (await CliRun.InAsync(_dir, new Dictionary<string, string> { ["MEMOSYNC_JOURNAL"] = copy }, "", "status", "--check", "--max-dead", "1")).Out, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

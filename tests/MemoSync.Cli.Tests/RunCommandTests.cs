@@ -11,7 +11,7 @@ public sealed class RunCommandTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("memosync-run-").FullName;
 
     [Fact]
-    public async Task The_daemon_delivers_every_pending_turn_of_the_journal_and_stops_on_SIGINT()
+    public async Task The_daemon_delivers_every_pending_turn_of_the_journal_and_prints_its_statistics_on_SIGINT()
     {
         await using var server = await RunningEmulator.StartAsync();
         var journalPath = Path.Combine(_dir, "memosync.db");
@@ -33,22 +33,15 @@ public sealed class RunCommandTests : IDisposable
         }, "run");
         var output = daemon.StandardOutput.ReadToEndAsync();
 
-        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-        {
-            while (server.Emulator.GetStats().BlobsReceived < 40)
-            {
-                await Task.Delay(50, deadline.Token);
-            }
-        }
-        using (var kill = Process.Start("kill", ["-INT", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await daemon.WaitForExitAsync(stop.Token);
+        await server.WaitForBlobsAsync(40, TimeSpan.FromSeconds(30));
+        await CliProcess.StopAsync(daemon, "INT", TimeSpan.FromSeconds(20));
 
         Assert.Equal(0, daemon.ExitCode);
-        Assert.Contains("stopped", await output, StringComparison.Ordinal);
+        var printed = await output;
+        Assert.Contains("stopped", printed, StringComparison.Ordinal);
+        Assert.Contains("recovery sweeper: 40 turns tried, 40 synced, 0 to retry, 0 dead", printed, StringComparison.Ordinal);
+        Assert.Contains("Memobase real-time sync statistics", printed, StringComparison.Ordinal);
+        Assert.Contains("success rate:", printed, StringComparison.Ordinal);
         Assert.Equal((40L, 0L), (server.Emulator.GetStats().BlobsReceived, server.Emulator.GetStats().Duplicates));
         await using var after = SqliteJournal.Open(new SqliteJournalOptions { Path = journalPath });
         Assert.Equal(40, (await after.GetStatusAsync()).Synced);
@@ -61,7 +54,7 @@ public sealed class RunCommandTests : IDisposable
         var errors = await daemon.StandardError.ReadToEndAsync();
         await daemon.WaitForExitAsync();
         Assert.Equal(2, daemon.ExitCode);
-        Assert.Contains("Token is empty", errors, StringComparison.Ordinal);
+        Assert.Contains("MEMOBASE_TOKEN is not set", errors, StringComparison.Ordinal);
     }
 
     private async Task<(int Code, string Out)> RunWithEnvironment(Dictionary<string, string> environment, params string[] args)

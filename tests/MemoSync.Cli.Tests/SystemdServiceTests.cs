@@ -18,7 +18,7 @@ public sealed class SystemdServiceTests : IDisposable
         var analyze = await DebianPackages.EnsureCommandAsync("systemd-analyze", "systemd");
         var unitPath = Path.Combine(_dir, "memosync.service");
 
-        var install = await CliRun.RunAsync(null, "service", "install", "--user", "memosync", "--output", unitPath);
+        var install = await CliRun.InAsync(_dir, new(), "", "service", "install", "--user", "memosync", "--output", unitPath);
 
         Assert.True(install.Code == 0, install.ToString());
         Assert.Contains("systemctl enable --now memosync", install.Out, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public sealed class SystemdServiceTests : IDisposable
     [Fact]
     public async Task Service_install_refuses_an_account_name_that_is_not_one()
     {
-        var install = await CliRun.RunAsync(null, "service", "install", "--user", "mem sync;rm", "--output", Path.Combine(_dir, "x.service"));
+        var install = await CliRun.InAsync(_dir, new(), "", "service", "install", "--user", "mem sync;rm", "--output", Path.Combine(_dir, "x.service"));
         Assert.Equal(2, install.Code);
         Assert.Contains("--user 'mem sync;rm' is not a valid account name", install.Err, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "x.service")));
@@ -89,7 +89,6 @@ public sealed class SystemdServiceTests : IDisposable
             Assert.StartsWith("READY=1", messages[0], StringComparison.Ordinal);
             var log = string.Concat(Directory.GetFiles(Path.Combine(_dir, "logs")).Select(f => File.ReadAllText(f)));
             Assert.Contains("[INFO] Journal open: 0 pending, 0 dead", log, StringComparison.Ordinal);
-            Assert.Contains("[WARNING] Memobase is not usable yet", log, StringComparison.Ordinal);
 
             using (var term = Process.Start("kill", ["-TERM", daemon.Id.ToString(CultureInfo.InvariantCulture)]))
             {

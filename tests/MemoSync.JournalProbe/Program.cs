@@ -1,13 +1,17 @@
 using MemoSync.Journal;
 using MemoSync.Memobase.Models;
 
-// Drives a journal from its own process so tests can kill it, or run two at once, for real.
+// Drives a journal from its own process so tests can kill it, or run two at once, for real. DB is a journal
+// location: a SQLite file or a PostgreSQL URL (see JournalLocation).
 //   append DB WRITERS          appends turns from WRITERS tasks forever; prints each id once its append returned
+//   record DB PREFIX USERS TURNS PAUSE_MS
+//                              a recording application: TURNS turns one after another, for users PREFIX-0 … PREFIX-(USERS-1)
+//                              in turn, PAUSE_MS apart; prints each id once its append returned, then "done"
 //   claim DB OWNER LEASE_MS    says "ready", waits for the file DB.go, then claims batches and marks them synced
 //                              until none is due; prints "OWNER ID" per claim
 //   hold DB OWNER LEASE_MS     claims one batch, prints its ids, then waits to be killed
 var (mode, path) = (args[0], args[1]);
-await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = path });
+await using var journal = JournalLocation.Parse(path).Open();
 var output = Console.Out;
 var gate = new Lock();
 void Say(string line)
@@ -32,6 +36,18 @@ switch (mode)
                 Say(turn.Id.ToString());
             }
         })));
+        break;
+    case "record":
+        var (prefix, users, turns, pause) = (args[2], int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]));
+        Say("ready");
+        for (var i = 0; i < turns; i++)
+        {
+            var turn = Turn.Create($"{prefix}-{i % users}", $"{prefix}-session", [new(ChatMessage.UserRole, $"turn {i}"), new(ChatMessage.AssistantRole, "ok")], TimeProvider.System);
+            await journal.AppendAsync(turn);
+            Say(turn.Id.ToString());
+            await Task.Delay(pause);
+        }
+        Say("done");
         break;
     case "claim":
         var lease = TimeSpan.FromMilliseconds(int.Parse(args[3]));

@@ -5,16 +5,42 @@ namespace MemoSync.TestSupport;
 /// <summary>The <c>memosync</c> command as a real child process (MemoSync.Cli.dll beside the test binaries), with its output redirected.</summary>
 public static class CliProcess
 {
-    /// <summary>Starts <c>memosync ARGS</c> with the given environment on top of a clean one (no USER_ID, MEMOSYNC_JOURNAL or MEMOBASE_TOKEN inherited).</summary>
-    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    /// <summary>Settings a test must give explicitly: none is inherited from the machine running the tests.</summary>
+    private static readonly string[] Cleared = ["USER_ID", "MEMOSYNC_JOURNAL", "MEMOBASE_TOKEN", "MEMOBASE_URL", "MEMOBASE_SYNC_INTERVAL", "MEMOSYNC_REALTIME_GRACE"];
+
+    /// <summary>Starts <c>memosync ARGS</c> with the given environment on top of a clean one (none of the settings MemoSync reads inherited).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Start(new ProcessStartInfo("dotnet"), environment, args);
+
+    /// <summary>
+    /// Starts <c>memosync ARGS</c> in <paramref name="workingDirectory"/> (where it looks for <c>.env</c> and
+    /// <c>appsettings.json</c>), with standard input redirected for the test to write to and close.
+    /// </summary>
+    public static Process StartIn(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Start(new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardInput = true }, environment, args);
+
+    /// <summary>Sends <paramref name="signal"/> (<c>INT</c>, <c>TERM</c>) to <paramref name="process"/> and waits, at most <paramref name="timeout"/>, for it to exit.</summary>
+    public static async Task StopAsync(Process process, string signal, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        ArgumentNullException.ThrowIfNull(process);
+        using (var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var deadline = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(deadline.Token);
+    }
+
+    private static Process Start(ProcessStartInfo start, IReadOnlyDictionary<string, string>? environment, string[] args)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
-        foreach (var name in new[] { "USER_ID", "MEMOSYNC_JOURNAL", "MEMOBASE_TOKEN", "MEMOBASE_URL" })
+        foreach (var name in Cleared)
         {
             start.Environment.Remove(name);
         }

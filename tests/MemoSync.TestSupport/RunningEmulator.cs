@@ -54,6 +54,16 @@ public sealed class RunningEmulator : IAsyncDisposable
         return request;
     }
 
+    /// <summary>Waits until the emulator has received <paramref name="blobs"/> blobs; fails after <paramref name="timeout"/>.</summary>
+    public async Task WaitForBlobsAsync(long blobs, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (Emulator.GetStats().BlobsReceived < blobs)
+        {
+            await Task.Delay(50, deadline.Token);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -19,6 +19,8 @@ internal static class EmulatorBanner
         output.WriteLine($"  Python:     MemoBaseClient(project_url=\"{root}\", api_key=token)");
         output.WriteLine($"  TypeScript: new MemoBaseClient(\"{root}\", token)");
         output.WriteLine($"  HTTP:       {root}/api/v1/...  with  Authorization: Bearer <token>");
+        output.WriteLine($"Scripted OpenAI-compatible chat ({options.Chat}): --llm-url {root}/v1, any model and key;");
+        output.WriteLine($"  settings GET/PUT {root}/_emulator/chat   requests received: GET {root}/_emulator/chat/requests");
         output.WriteLine($"Faults at run time: GET/PUT {root}/_emulator/faults   Stats: GET {root}/_emulator/stats");
         output.WriteLine("Press Ctrl+C to stop.");
     }

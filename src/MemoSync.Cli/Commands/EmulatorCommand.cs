@@ -37,15 +37,18 @@ internal static class EmulatorCommand
             Description = "Keep chat blobs after their buffer is processed.",
         };
         var faults = new FaultOptions();
+        var chat = new ScriptedChatOptions();
 
         var command = new Command("emulator", "Run a Memobase-compatible server (API 0.0.40) with fault injection.")
         {
             host, port, token, anyToken, data, persistent,
         };
         faults.AddTo(command);
+        chat.AddTo(command);
         command.Validators.Add(result =>
         {
-            if (!result.GetValue(anyToken) && string.IsNullOrWhiteSpace(result.GetValue(token)))
+            // Only a token given on the command line can be empty: a command validator does not see the option's default.
+            if (!result.GetValue(anyToken) && result.GetResult(token) is { Implicit: false } given && string.IsNullOrWhiteSpace(given.GetValueOrDefault<string?>()))
             {
                 result.AddError("--token must not be empty; use --any-token to accept any Bearer token");
             }
@@ -60,6 +63,7 @@ internal static class EmulatorCommand
                 DataPath = result.GetValue(data)?.FullName,
                 PersistentChatBlobs = result.GetValue(persistent),
                 Faults = faults.Read(result.CommandResult),
+                Chat = chat.Read(result.CommandResult),
             };
             using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
             await using var emulator = await MemobaseEmulator.StartAsync(options, logging, ct);

@@ -2,20 +2,21 @@ using System.CommandLine;
 using MemoSync.Journal;
 using MemoSync.Journal.Jsonl;
 
+using MemoSync.Cli.Configuration;
+
 namespace MemoSync.Cli.Commands;
 
 /// <summary><c>memosync export</c>: the journal as the guide's JSONL, so its checks work on it.</summary>
 internal static class ExportCommand
 {
-    public static Command Create()
+    public static Command Create(CliSettings settings)
     {
         var state = new Option<TurnState?>("--state") { Description = "Only turns in this state: pending, synced or dead." };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Write to this file instead of standard output." };
-        var journal = JournalOption.Create();
-        var command = new Command("export", "Export turns in the guide's JSONL format.") { state, output, journal };
+        var command = new Command("export", "Export turns in the guide's JSONL format.") { state, output, settings.Journal };
         command.SetAction(async (result, ct) =>
         {
-            await using var store = JournalOption.Open(result, journal);
+            await using var store = settings.OpenJournal(result);
             var exporter = new GuideJsonlExporter(store);
             if (result.GetValue(output) is not { } file)
             {

@@ -1,60 +1,50 @@
 using System.CommandLine;
+using MemoSync.Cli.Configuration;
+using MemoSync.Hosting;
 using MemoSync.Journal;
-using MemoSync.Memobase.Errors;
+using MemoSync.Memobase;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace MemoSync.Cli.Commands;
 
 /// <summary><c>memosync health</c>: is Memobase reachable and does it accept our token; can the journal be read. The exit code says which failed.</summary>
 internal static class HealthCommand
 {
-    /// <summary>Memobase cannot be reached (down, wrong host or port).</summary>
-    public const int Unreachable = 3;
-
-    /// <summary>Memobase refuses the token or the URL is not its root.</summary>
-    public const int Refused = 4;
-
-    /// <summary>The journal cannot be opened or read.</summary>
-    public const int JournalBroken = 5;
-
-    public static Command Create()
+    public static Command Create(CliSettings settings)
     {
-        var command = new Command("health", $"Check Memobase and the journal; exit 0 when both are fine, {Unreachable} Memobase unreachable, {Refused} refused, {JournalBroken} journal unreadable.");
-        command.SetAction(async (_, ct) =>
+        var command = new Command("health",
+            $"Check Memobase and the journal; exit 0 when both are fine, {ExitCodes.Unreachable} Memobase unreachable, {ExitCodes.Refused} refused, {ExitCodes.JournalUnavailable} journal unreadable.")
         {
-            using var http = new HttpClient();
+            settings.Url, settings.Journal,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var services = CliServices.Build(settings.Load(result));
+            var client = services.GetRequiredService<MemobaseClient>();
+            var code = ExitCodes.Ok;
             try
             {
-                var (client, options) = MemobaseConnection.FromEnvironment(http);
-                var code = 0;
-                try
-                {
-                    await client.HealthCheckAsync(ct);
-                    await client.GetProfileConfigAsync(ct);
-                    Console.WriteLine($"memobase: ok ({client.ApiRoot})");
-                }
-                catch (MemobaseException e)
-                {
-                    Console.WriteLine($"memobase: {e.Message}");
-                    code = e.Kind == MemobaseErrorKind.Configuration ? Refused : Unreachable;
-                }
-                try
-                {
-                    await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = options.JournalPath });
-                    var status = await journal.GetStatusAsync(0, ct);
-                    Console.WriteLine($"journal: ok ({Path.GetFullPath(options.JournalPath)}: {status.Pending} pending, {status.Dead} dead)");
-                }
-                catch (JournalUnavailableException e)
-                {
-                    Console.WriteLine($"journal: {e.Message}");
-                    code = code == 0 ? JournalBroken : code;
-                }
-                return code;
+                await MemobaseProbe.CheckAsync(client, ct);
+                Console.WriteLine($"memobase: ok ({client.ApiRoot})");
             }
-            catch (ArgumentException e)
+            catch (CliFailure e)
             {
-                await Console.Error.WriteLineAsync($"health: {e.Message}");
-                return 2;
+                Console.WriteLine($"memobase: {e.Message}");
+                code = e.ExitCode;
             }
+            var journal = CliSettings.JournalAt(settings.Load(result));
+            try
+            {
+                var status = await services.GetRequiredService<IDialogueJournal>().GetStatusAsync(0, ct);
+                Console.WriteLine($"journal: ok ({journal}: {status.Pending} pending, {status.Dead} dead)");
+            }
+            catch (JournalUnavailableException e)
+            {
+                Console.WriteLine($"journal: {e.Message}");
+                code = code == ExitCodes.Ok ? ExitCodes.JournalUnavailable : code;
+            }
+            return code;
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MemoSync.Cli.Configuration;
 using MemoSync.Journal;
 using MemoSync.Journal.Jsonl;
 using Spectre.Console;
@@ -8,40 +9,33 @@ namespace MemoSync.Cli.Commands;
 /// <summary><c>memosync import FILE</c>: the guide's save_data.jsonl into the journal, idempotently.</summary>
 internal static class ImportCommand
 {
-    /// <summary>The exit code when some lines could not be imported (all others were).</summary>
-    public const int SomeLinesBad = 3;
-
-    public static Command Create()
+    public static Command Create(CliSettings settings)
     {
         var file = new Argument<FileInfo>("file") { Description = "A JSONL file in the guide's format (data/save_data.jsonl)." };
-        var user = new Option<string?>("--user")
-        {
-            Description = "The user of lines without user_id (env USER_ID).",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("USER_ID"),
-        };
-        var journal = JournalOption.Create();
-        var command = new Command("import", "Import the guide's JSONL: unsynced lines become pending turns, synced ones history.") { file, user, journal };
+        var command = new Command("import", "Import the guide's JSONL: unsynced lines become pending turns, synced ones history.") { file, settings.User, settings.Journal };
         command.SetAction(async (result, ct) =>
         {
             var input = result.GetValue(file)!;
             if (!input.Exists)
             {
                 await Console.Error.WriteLineAsync($"import: {input.FullName} does not exist");
-                return 2;
+                return ExitCodes.BadSetting;
             }
-            await using var store = JournalOption.Open(result, journal);
+            var configuration = settings.Load(result);
+            var user = configuration["USER_ID"];
+            await using var store = CliSettings.JournalAt(configuration).Open();
             await using var stream = input.OpenRead();
             var importer = new GuideJsonlImporter(store, new TurnLimits());
             var report = Console.IsOutputRedirected
-                ? await importer.ImportAsync(stream, result.GetValue(user), null, ct)
-                : await WithProgressAsync(stream, p => importer.ImportAsync(stream, result.GetValue(user), p, ct));
+                ? await importer.ImportAsync(stream, user, null, ct)
+                : await WithProgressAsync(stream, p => importer.ImportAsync(stream, user, p, ct));
 
             Console.WriteLine($"{input.Name}: {report.Lines} lines, {report.Imported} turns imported, {report.AlreadyPresent} already in the journal, {report.BadLines.Count} bad.");
             foreach (var bad in report.BadLines)
             {
                 await Console.Error.WriteLineAsync($"  line {bad.Number}: {bad.Reason}");
             }
-            return report.BadLines.Count == 0 ? 0 : SomeLinesBad;
+            return report.BadLines.Count == 0 ? ExitCodes.Ok : ExitCodes.SomeLinesBad;
         });
         return command;
     }

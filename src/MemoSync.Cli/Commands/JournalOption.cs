@@ -1,17 +1,21 @@
-using System.CommandLine;
 using MemoSync.Journal;
 
 namespace MemoSync.Cli.Commands;
 
-/// <summary>The <c>--journal</c> option every journal command shares: the SQLite file, <c>data/memosync.db</c> unless <c>MEMOSYNC_JOURNAL</c> says otherwise.</summary>
+/// <summary>Reads a journal location (<see cref="JournalLocation"/>) given on the command line or in the settings.</summary>
 internal static class JournalOption
 {
-    public static Option<string> Create() => new("--journal")
+    /// <summary>Reads a location; one that cannot be read fails like a journal that cannot be opened, with the reason.</summary>
+    /// <exception cref="JournalUnavailableException">The location cannot be read.</exception>
+    public static JournalLocation Parse(string? location)
     {
-        Description = "The journal's SQLite file (env MEMOSYNC_JOURNAL).",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MEMOSYNC_JOURNAL") is { Length: > 0 } path ? path : "data/memosync.db",
-    };
-
-    public static SqliteJournal Open(ParseResult result, Option<string> option) =>
-        SqliteJournal.Open(new SqliteJournalOptions { Path = result.GetValue(option)! });
+        try
+        {
+            return JournalLocation.Parse(location);
+        }
+        catch (ArgumentException e)
+        {
+            throw new JournalUnavailableException(e.Message, e);
+        }
+    }
 }

@@ -3,20 +3,21 @@ using System.Text.Json;
 using MemoSync.Journal;
 using Spectre.Console;
 
+using MemoSync.Cli.Configuration;
+
 namespace MemoSync.Cli.Commands;
 
 /// <summary><c>memosync status</c>: what the journal holds, as a table or JSON.</summary>
 internal static class StatusCommand
 {
-    public static Command Create()
+    public static Command Create(CliSettings settings)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of tables." };
-        var journal = JournalOption.Create();
-        var command = new Command("status", "Counts by state and user, the oldest pending turn, the latest errors.") { json, journal };
+        var command = new Command("status", "Counts by state and user, the oldest pending turn, the latest errors.") { json, settings.Journal };
         var modes = StatusModes.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var store = JournalOption.Open(result, journal);
+            await using var store = settings.OpenJournal(result);
             if (await modes.RunAsync(result, store, ct) is { } code)
             {
                 return code;

@@ -8,18 +8,15 @@ namespace MemoSync.Cli.Commands;
 
 /// <summary>
 /// <c>memosync status --watch</c> (a live view: counts, delivery rate and latency, the oldest pending turn, the
-/// latest errors) and <c>memosync status --check</c> (exit 1 when the journal is unhealthy, for cron or monitoring).
+/// latest errors) and <c>memosync status --check</c> (exit 8 when the journal is unhealthy, for cron or monitoring).
 /// </summary>
 internal sealed class StatusModes
 {
-    /// <summary>The exit code of a failed <c>--check</c>.</summary>
-    public const int Unhealthy = 1;
-
     private readonly Option<bool> _watch = new("--watch") { Description = "Refresh a live view until Ctrl+C." };
     private readonly Option<double> _interval = new("--interval") { Description = "Seconds between refreshes of --watch.", DefaultValueFactory = _ => 2 };
     private readonly Option<int> _refreshes = new("--refreshes") { Description = "Stop --watch after this many refreshes (0: until Ctrl+C).", DefaultValueFactory = _ => 0 };
     private readonly Option<int?> _metricsPort = new("--metrics-port") { Description = "The daemon's metrics port, for the delivery rate and latency in --watch." };
-    private readonly Option<bool> _check = new("--check") { Description = $"Exit {Unhealthy} with the reasons when the journal is unhealthy (for cron or monitoring)." };
+    private readonly Option<bool> _check = new("--check") { Description = $"Exit {ExitCodes.Unhealthy} with the reasons when the journal is unhealthy (for cron or monitoring)." };
     private readonly Option<long> _maxPending = new("--max-pending") { Description = "--check: pending turns allowed (the guide's limit: 10).", DefaultValueFactory = _ => 10 };
     private readonly Option<long> _maxDead = new("--max-dead") { Description = "--check: dead turns allowed.", DefaultValueFactory = _ => 0 };
     private readonly Option<double?> _maxAge = new("--max-age") { Description = "--check: seconds the oldest pending turn may have waited." };
@@ -55,7 +52,7 @@ internal sealed class StatusModes
             {
                 Console.WriteLine($"OK: {status.Pending} pending, {status.Dead} dead");
             }
-            return problems.Count == 0 ? 0 : Unhealthy;
+            return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Unhealthy;
         }
         if (result.GetValue(_watch))
         {

@@ -45,7 +45,7 @@ internal sealed class DaemonOperations
     }
 
     /// <summary>Wires the operations parts into the daemon's host.</summary>
-    /// <exception cref="ArgumentException">An environment variable has a value that cannot be used; the message names it.</exception>
+    /// <exception cref="CliFailure">A setting has a value that cannot be used; the message names it.</exception>
     public void Configure(HostApplicationBuilder builder, ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -65,7 +65,14 @@ internal sealed class DaemonOperations
             builder.Services.AddMemoSyncMetrics(port);
         }
         builder.Services.AddHostedService<StartupProbe>();
-        builder.Services.AddSingleton(RetentionOptions.FromEnvironment(Environment.GetEnvironmentVariable));
+        try
+        {
+            builder.Services.AddSingleton(RetentionOptions.FromSettings(name => builder.Configuration[name]));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliFailure(ExitCodes.BadSetting, e.Message, e);
+        }
         builder.Services.AddHostedService<RetentionService>();
         builder.Services.AddSystemdIntegration();
     }

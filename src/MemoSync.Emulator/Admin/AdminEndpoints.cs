@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MemoSync.Emulator.Faults;
 
 namespace MemoSync.Emulator.Admin;
@@ -12,18 +11,10 @@ internal static class AdminEndpoints
         admin.MapGet("/faults", (FaultInjector faults) => Results.Json(faults.Settings, EmulatorJsonContext.Default.FaultSettings));
         admin.MapPut("/faults", async (HttpContext http, FaultInjector faults, CancellationToken ct) =>
         {
-            FaultSettings? settings;
-            try
+            var (settings, problem) = await SettingsBody.ReadAsync(http, EmulatorJsonContext.Default.FaultSettings, s => s.Validate(), "fault settings", ct);
+            if (problem is not null)
             {
-                settings = await JsonSerializer.DeserializeAsync(http.Request.Body, EmulatorJsonContext.Default.FaultSettings, ct);
-            }
-            catch (JsonException e)
-            {
-                return new Detail($"The fault settings are not valid JSON: {e.Message}").ToResult(400);
-            }
-            if ((settings is null ? "the body is empty" : settings.Validate()) is { } error)
-            {
-                return new Detail($"Invalid fault settings: {error}").ToResult(400);
+                return problem;
             }
             faults.Settings = settings!;
             return Results.Json(settings, EmulatorJsonContext.Default.FaultSettings);

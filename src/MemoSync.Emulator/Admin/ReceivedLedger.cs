@@ -5,7 +5,7 @@ namespace MemoSync.Emulator.Admin;
 /// <summary>
 /// Counts every stored blob per user and, by <c>fields.memosync_turn_id</c>, the duplicates: the
 /// proof that a turn arrived exactly once. Counted at store time, so a blob whose answer was lost
-/// still counts.
+/// still counts. Also counts the API requests and the faults injected into them.
 /// </summary>
 internal sealed class ReceivedLedger
 {
@@ -14,6 +14,20 @@ internal sealed class ReceivedLedger
 
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, Entry> _users = [];
+    private long _requests;
+    private long _faults;
+    private long _lostAnswers;
+
+    /// <summary>Counts one API request and the fault drawn for it.</summary>
+    public void CountRequest(Faults.Fault fault)
+    {
+        lock (_gate)
+        {
+            _requests++;
+            _faults += fault == Faults.Fault.None ? 0 : 1;
+            _lostAnswers += fault == Faults.Fault.LoseAnswer ? 1 : 0;
+        }
+    }
 
     public void Record(Guid userId, JsonObject? fields)
     {
@@ -44,7 +58,7 @@ internal sealed class ReceivedLedger
                 .Select(u => new UserStats(u.Key, u.Value.Blobs, u.Value.Turns.Count, u.Value.Duplicates, u.Value.WithoutTurnId))
                 .OrderBy(u => u.UserId)
                 .ToList();
-            return new EmulatorStats(users, users.Sum(u => u.BlobsReceived), users.Sum(u => u.Duplicates));
+            return new EmulatorStats(users, users.Sum(u => u.BlobsReceived), users.Sum(u => u.Duplicates), _requests, _faults, _lostAnswers);
         }
     }
 
@@ -53,6 +67,7 @@ internal sealed class ReceivedLedger
         lock (_gate)
         {
             _users.Clear();
+            (_requests, _faults, _lostAnswers) = (0, 0, 0);
         }
     }
 

@@ -8,7 +8,7 @@ namespace MemoSync.Emulator.Faults;
 /// HTTP error, an errno 500 envelope, or a blob insert that is stored but whose answer is lost.
 /// The healthcheck fails only during an outage, as a server whose database is down.
 /// </summary>
-internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector injector, TimeProvider time)
+internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector injector, ReceivedLedger ledger, TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -24,6 +24,7 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
             await next(http);
             return;
         }
+        ledger.CountRequest(fault);
         if (latency > TimeSpan.Zero)
         {
             await Task.Delay(latency, time, http.RequestAborted);

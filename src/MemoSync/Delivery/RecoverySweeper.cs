@@ -16,6 +16,20 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
 {
     private readonly string _owner = $"sweeper-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Lock _totalsGate = new();
+    private SweepResult _totals = new(0, 0, 0, 0, Paused: false);
+
+    /// <summary>Every sweep so far added up, for the daemon's report at exit; <see cref="SweepResult.Paused"/> tells whether the last one paused.</summary>
+    public SweepResult Totals
+    {
+        get
+        {
+            lock (_totalsGate)
+            {
+                return _totals;
+            }
+        }
+    }
 
     /// <summary>Starts a sweep now instead of at the next interval (the worker calls it when Memobase is back).</summary>
     public void WakeUp()
@@ -51,8 +65,19 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
             }
             claimed += batch.Count;
             var blocked = new HashSet<string>();
-            foreach (var entry in batch)
+            foreach (var (index, entry) in batch.Index())
             {
+                // The lease the journal granted, not the one asked for: a claim that waited for a lock got less.
+                if (time.GetUtcNow() > entry.LeaseUntil - options.Lease / 2)
+                {
+                    // What is left of the lease may not cover another delivery, and once it ends another sweeper may send
+                    // the same turn: hand the rest back untried and claim them afresh.
+                    var rest = batch.Skip(index).ToList();
+                    await ReleaseAsync(rest, ct);
+                    seen.ExceptWith(rest.Select(e => e.Turn.Id));
+                    claimed -= rest.Count;
+                    break;
+                }
                 if (blocked.Contains(entry.Turn.UserId))
                 {
                     // An earlier turn of this user failed: this one waits, uncharged, so the user's turns arrive in order.
@@ -81,6 +106,11 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
 
     private SweepResult Finish(SweepResult result)
     {
+        lock (_totalsGate)
+        {
+            _totals = new SweepResult(_totals.Claimed + result.Claimed, _totals.Synced + result.Synced, _totals.Retrying + result.Retrying,
+                _totals.Dead + result.Dead, result.Paused);
+        }
         if (result.Claimed > 0)
         {
             LogSweepDone(logger, result.Synced, result.Retrying, result.Dead);
@@ -88,7 +118,7 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
         return result;
     }
 
-    /// <summary>Hands back the rest of a batch untouched when delivery pauses.</summary>
+    /// <summary>Hands back turns of a batch untried, uncharged (delivery paused, or the lease running out).</summary>
     private async Task ReleaseAsync(IEnumerable<JournalEntry> untouched, CancellationToken ct)
     {
         foreach (var entry in untouched)

@@ -95,7 +95,7 @@ public sealed class SyncStatistics : IDisposable
             .AppendLine(CultureInfo.InvariantCulture, $"  success rate:    {rate:0.0}%");
         if (LatencyPercentile(50) is { } p50)
         {
-            table.AppendLine(CultureInfo.InvariantCulture, $"  latency p50/p99: {p50:0.0} ms / {LatencyPercentile(99):0.0} ms");
+            table.AppendLine(CultureInfo.InvariantCulture, $"  latency p50/p95/p99: {p50:0.0} / {LatencyPercentile(95):0.0} / {LatencyPercentile(99):0.0} ms");
         }
         return table.Append("══════════════════════════════════════").ToString();
     }

@@ -1,37 +1,65 @@
 using MemoSync.Delivery;
+using MemoSync.Dialogue;
 using MemoSync.Journal;
 using MemoSync.Memobase;
+using Microsoft.Extensions.Configuration;
+using MemoSync.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MemoSync.Hosting;
 
-/// <summary>Wires MemoSync into a .NET host: the journal, the Memobase client, the worker and the sweeper (a hosted service).</summary>
+/// <summary>
+/// Wires MemoSync into a .NET host: the journal, the Memobase client, the real-time worker and the
+/// recovery sweeper (both hosted services; the worker drains when the host stops), the memory provider, and a
+/// <see cref="DialogueRecorderFactory"/> to record turns with.
+/// </summary>
 public static class MemoSyncServiceCollectionExtensions
 {
-    /// <summary>Adds MemoSync; the options are checked at once, so a bad URL or an empty token stops the start with the reason.</summary>
+    /// <summary>
+    /// Adds MemoSync configured by the guide's names in <paramref name="configuration"/> (<c>MEMOBASE_URL</c>,
+    /// <c>MEMOBASE_TOKEN</c>, <c>MEMOBASE_SYNC_INTERVAL</c>, <c>MEMOSYNC_JOURNAL</c>, <c>MEMOSYNC_REALTIME_GRACE</c>),
+    /// then by <paramref name="configure"/>. The options are validated when the host starts.
+    /// </summary>
+    public static IServiceCollection AddMemoSync(this IServiceCollection services, IConfiguration configuration, Action<MemoSyncOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<MemoSyncOptions>().Configure(o => GuideSettings.Apply(configuration, o));
+        return services.AddMemoSync(configure ?? (_ => { }));
+    }
+
+    /// <summary>Adds MemoSync configured in code; the options are validated when the host starts, so a bad URL or an empty token stops the start with the reason.</summary>
     public static IServiceCollection AddMemoSync(this IServiceCollection services, Action<MemoSyncOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        var options = new MemoSyncOptions();
-        configure(options);
-        var client = new MemobaseClientOptions { BaseUrl = options.MemobaseUrl, Token = options.MemobaseToken };
-        if (client.Validate() is { } error)
-        {
-            throw new ArgumentException(error, nameof(configure));
-        }
-        services.AddMemobaseClient(o => { o.BaseUrl = client.BaseUrl; o.Token = client.Token; });
+        services.AddOptions<MemoSyncOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoSyncOptions>, MemoSyncOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(options.Delivery);
-        services.AddSingleton(options.Worker);
-        services.AddSingleton<IDialogueJournal>(sp => SqliteJournal.Open(new SqliteJournalOptions { Path = options.JournalPath }, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<TurnDelivery>();
-        services.AddSingleton<RecoverySweeper>();
+        services.AddHttpClient(nameof(MemobaseClient));
+        services.TryAddTransient(sp =>
+        {
+            var options = Options(sp);
+            return new MemobaseClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(MemobaseClient)),
+                new MemobaseClientOptions { BaseUrl = options.MemobaseUrl, Token = options.MemobaseToken }, sp.GetService<ILogger<MemobaseClient>>());
+        });
+        services.TryAddSingleton<IDialogueJournal>(sp => SqliteJournal.Open(new SqliteJournalOptions { Path = Options(sp).JournalPath }, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new TurnDelivery(sp.GetRequiredService<MemobaseClient>(), sp.GetRequiredService<IDialogueJournal>(),
+            Options(sp).Delivery, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TurnDelivery>>()));
+        services.TryAddSingleton(sp => new RecoverySweeper(sp.GetRequiredService<IDialogueJournal>(), sp.GetRequiredService<TurnDelivery>(),
+            Options(sp).Delivery, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RecoverySweeper>>()));
+        services.TryAddSingleton(sp => new RealtimeSyncWorker(sp.GetRequiredService<IDialogueJournal>(), sp.GetRequiredService<TurnDelivery>(),
+            Options(sp).Delivery, Options(sp).Worker, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RealtimeSyncWorker>>(),
+            sp.GetRequiredService<RecoverySweeper>().WakeUp));
+        services.TryAddSingleton<DialogueRecorderFactory>();
+        // Hosted services stop in reverse order: the worker drains first, while the sweeper it may wake is still there.
         services.AddHostedService(sp => sp.GetRequiredService<RecoverySweeper>());
-        services.AddSingleton(sp => new RealtimeSyncWorker(
-            sp.GetRequiredService<IDialogueJournal>(), sp.GetRequiredService<TurnDelivery>(), options.Delivery, options.Worker,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RealtimeSyncWorker>>(), sp.GetRequiredService<RecoverySweeper>().WakeUp));
+        services.AddHostedService<RealtimeSyncWorkerService>();
+        services.TryAddSingleton(sp => new MemoryContextProvider(sp.GetRequiredService<MemobaseClient>(), Options(sp).Memory,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemoryContextProvider>>()));
         return services;
     }
+
+    private static MemoSyncOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
 }

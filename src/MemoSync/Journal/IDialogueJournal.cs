@@ -44,6 +44,15 @@ public interface IDialogueJournal : IAsyncDisposable
     /// <summary>Turns in <paramref name="state"/> (all when null), oldest first.</summary>
     Task<IReadOnlyList<JournalEntry>> ListAsync(TurnState? state, int limit, CancellationToken ct = default);
 
+    /// <summary>Every turn in the journal's order after <paramref name="after"/> (from the start when null or unknown), up to <paramref name="limit"/>: a page for copying a journal.</summary>
+    Task<IReadOnlyList<JournalEntry>> ListAfterAsync(Guid? after, int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// Adds turns with their state, as another journal held them, in one durable commit, skipping ids this journal
+    /// holds already (so a copy can be run again); leases are not carried over. Returns how many were added.
+    /// </summary>
+    Task<int> AddEntriesAsync(IReadOnlyList<JournalEntry> entries, CancellationToken ct = default);
+
     /// <summary>One turn, or null.</summary>
     Task<JournalEntry?> GetAsync(Guid turnId, CancellationToken ct = default);
 

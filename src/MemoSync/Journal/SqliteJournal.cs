@@ -1,6 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
-using MemoSync.Memobase.Models;
 using Microsoft.Data.Sqlite;
 
 namespace MemoSync.Journal;
@@ -23,11 +21,9 @@ public sealed class SqliteJournal : IDialogueJournal
     private readonly TurnValidator _validator;
     private readonly SqliteConnection _writer;
     private readonly SqliteCommand _insert;
-    private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writeLoop;
+    private readonly GroupCommitWriter _appends;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly int _busyMs;
-    private long _commits;
 
     private SqliteJournal(SqliteJournalOptions options, TimeProvider time)
     {
@@ -44,7 +40,7 @@ public sealed class SqliteJournal : IDialogueJournal
         }.ToString();
         _writer = Open();
         _insert = PrepareInsert();
-        _writeLoop = Task.Run(WriteLoopAsync);
+        _appends = new GroupCommitWriter(_validator, Commit, e => e is SqliteException or IOException ? Unavailable(_path, "could not record the turn", e) : e, MaxBatch);
     }
 
     /// <summary>Opens the journal, creating the file (readable by its owner only) and migrating its schema.</summary>
@@ -53,17 +49,32 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         ArgumentNullException.ThrowIfNull(options);
         var path = Path.GetFullPath(options.Path);
+        Prepare(path, options.BusyTimeout);
+        try
+        {
+            return new SqliteJournal(options, time ?? TimeProvider.System);
+        }
+        catch (SqliteException e)
+        {
+            throw Unavailable(path, "cannot be opened", e);
+        }
+    }
+
+    /// <summary>Creates the file when missing and applies the migrations it lacks (opening does this too); returns its schema versions before and after.</summary>
+    /// <exception cref="JournalUnavailableException">The file is not a SQLite database, is corrupted, cannot be written, or has a newer schema.</exception>
+    public static Task<(int From, int To)> MigrateAsync(string path, CancellationToken ct = default) =>
+        Task.Run(() => Prepare(Path.GetFullPath(path), new SqliteJournalOptions().BusyTimeout), ct);
+
+    private static (int From, int To) Prepare(string path, TimeSpan busyTimeout)
+    {
         try
         {
             CreateOwnerOnly(path);
-            using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
-            {
-                connection.Open();
-                Execute(connection, $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}");
-                Execute(connection, "PRAGMA journal_mode = WAL");
-                SqliteSchema.Migrate(connection);
-            }
-            return new SqliteJournal(options, time ?? TimeProvider.System);
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+            connection.Open();
+            Execute(connection, $"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds}");
+            Execute(connection, "PRAGMA journal_mode = WAL");
+            return SqliteSchema.Migrate(connection);
         }
         catch (Exception e) when (e is SqliteException or UnauthorizedAccessException or IOException and not JournalUnavailableException)
         {
@@ -99,70 +110,41 @@ public sealed class SqliteJournal : IDialogueJournal
     // ---- appends: group commit
 
     /// <summary>Durable commits of appends so far; fewer than the appends when callers shared commits.</summary>
-    internal long Commits => Interlocked.Read(ref _commits);
+    internal long Commits => _appends.Commits;
 
     /// <inheritdoc />
     public Task AppendAsync(Turn turn, CancellationToken ct = default) => AppendManyAsync([turn], ct);
 
     /// <inheritdoc />
-    public Task AppendManyAsync(IReadOnlyList<Turn> turns, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(turns);
-        // Validated and serialized on the caller's thread, so concurrent callers share that work and the writer only writes.
-        var rows = turns.Select(t => Row.Of(_validator.Validate(t))).ToList();
-        var pending = new PendingAppend(rows, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_appends.Writer.TryWrite(pending), this);
-        // The caller may stop waiting, but the turn is committed or failed by the writer either way.
-        return pending.Done.Task.WaitAsync(ct);
-    }
+    public Task AppendManyAsync(IReadOnlyList<Turn> turns, CancellationToken ct = default) => _appends.AppendAsync(turns, ct);
 
-    private async Task WriteLoopAsync()
+    private async Task Commit(IReadOnlyList<TurnRow> rows)
     {
-        var reader = _appends.Reader;
-        var batch = new List<PendingAppend>();
-        while (await reader.WaitToReadAsync())
+        await _writeGate.WaitAsync();
+        try
         {
-            if (batch.Count > 1)
-            {
-                // Several callers shared the last commit: let those woken by it enqueue their next turn so they share this one too.
-                await Task.Yield();
-            }
-            batch.Clear();
-            var rows = 0;
-            while (rows < MaxBatch && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-                rows += pending.Rows.Count;
-            }
-            await _writeGate.WaitAsync();
-            try
-            {
-                Commit(batch);
-                batch.ForEach(p => p.Done.SetResult());
-            }
-            catch (Exception e) when (e is SqliteException or IOException)
-            {
-                var failure = Unavailable(_path, "could not record the turn", e);
-                batch.ForEach(p => p.Done.SetException(failure));
-            }
-            finally
-            {
-                _writeGate.Release();
-            }
+            CommitRows(rows);
+        }
+        finally
+        {
+            _writeGate.Release();
         }
     }
 
-    private void Commit(List<PendingAppend> batch)
+    private void CommitRows(IReadOnlyList<TurnRow> rows)
     {
         using var tx = _writer.BeginTransaction();
         _insert.Transaction = tx;
-        foreach (var row in batch.SelectMany(p => p.Rows))
+        foreach (var row in rows)
         {
-            row.Bind(_insert);
+            _insert.Parameters["$id"].Value = row.Id.ToString();
+            _insert.Parameters["$user"].Value = row.UserId;
+            _insert.Parameters["$session"].Value = (object?)row.SessionId ?? DBNull.Value;
+            _insert.Parameters["$messages"].Value = row.Messages;
+            _insert.Parameters["$timestamp"].Value = row.Timestamp.ToUnixTimeMilliseconds();
             _insert.ExecuteNonQuery();
         }
         tx.Commit();
-        Interlocked.Increment(ref _commits);
     }
 
     private SqliteCommand PrepareInsert()
@@ -172,7 +154,7 @@ public sealed class SqliteJournal : IDialogueJournal
             INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at)
             VALUES ($id, $user, $session, $messages, $timestamp, $timestamp)
             """;
-        foreach (var name in Row.Parameters)
+        foreach (var name in new[] { "$id", "$user", "$session", "$messages", "$timestamp" })
         {
             insert.Parameters.Add(name, name == "$timestamp" ? SqliteType.Integer : SqliteType.Text);
         }
@@ -180,50 +162,38 @@ public sealed class SqliteJournal : IDialogueJournal
         return insert;
     }
 
-    /// <summary>A turn ready for the insert: the columns an append writes.</summary>
-    private sealed record Row(string Id, string UserId, string? SessionId, string Messages, long Timestamp)
-    {
-        public static readonly string[] Parameters = ["$id", "$user", "$session", "$messages", "$timestamp"];
-
-        public static Row Of(Turn turn) => new(turn.Id.ToString(), turn.UserId, turn.SessionId,
-            JsonSerializer.Serialize(turn.Messages, MemobaseJsonContext.Default.IReadOnlyListChatMessage), turn.Timestamp.ToUnixTimeMilliseconds());
-
-        public void Bind(SqliteCommand insert)
-        {
-            insert.Parameters["$id"].Value = Id;
-            insert.Parameters["$user"].Value = UserId;
-            insert.Parameters["$session"].Value = (object?)SessionId ?? DBNull.Value;
-            insert.Parameters["$messages"].Value = Messages;
-            insert.Parameters["$timestamp"].Value = Timestamp;
-        }
-    }
-
-    private sealed record PendingAppend(IReadOnlyList<Row> Rows, TaskCompletionSource Done);
-
     // ---- claims and outcomes
 
     /// <inheritdoc />
     public Task<JournalEntry?> TryClaimAsync(Guid turnId, string owner, TimeSpan lease, CancellationToken ct = default)
     {
-        var now = Now();
-        return Write(c => Read(c, $"""
-            UPDATE turns SET lease_owner = $owner, lease_until = $until
-            WHERE id = $id AND state = 0 AND (lease_until IS NULL OR lease_until <= $now)
-              AND NOT EXISTS (SELECT 1 FROM turns p WHERE p.user_id = turns.user_id AND p.state = 0 AND p.seq < turns.seq)
-            RETURNING {Columns}
-            """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$id", turnId.ToString()), ("$now", now))
-            .SingleOrDefault(), ct);
+        return Write(c =>
+        {
+            // As in ClaimDueAsync: the lease is counted from when the write lock is held.
+            using var tx = c.BeginTransaction(deferred: false);
+            var now = Now();
+            var claimed = Read(c, $"""
+                UPDATE turns SET lease_owner = $owner, lease_until = $until
+                WHERE id = $id AND state = 0 AND (lease_until IS NULL OR lease_until <= $now)
+                  AND NOT EXISTS (SELECT 1 FROM turns p WHERE p.user_id = turns.user_id AND p.state = 0 AND p.seq < turns.seq)
+                RETURNING {Columns}
+                """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$id", turnId.ToString()), ("$now", now))
+                .SingleOrDefault();
+            tx.Commit();
+            return claimed;
+        }, ct);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<JournalEntry>> ClaimDueAsync(int max, string owner, TimeSpan lease, TimeSpan leaveFresh = default, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        var now = Now();
         return Write<IReadOnlyList<JournalEntry>>(c =>
         {
-            // Immediate: the walk and the lease are one step, so two processes never pick the same turns.
+            // Immediate: the walk and the lease are one step, so two processes never pick the same turns. The clock is
+            // read once the write lock is held: a lease counted from before a wait for it could end as it is granted.
             using var tx = c.BeginTransaction(deferred: false);
+            var now = Now();
             var due = DueTurns(c, max, now, now - (long)leaveFresh.TotalMilliseconds);
             var claimed = Read(c, $"""
                 UPDATE turns SET lease_owner = $owner, lease_until = $until
@@ -349,6 +319,12 @@ public sealed class SqliteJournal : IDialogueJournal
             ("$state", (int?)state), ("$limit", limit)), ct);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<JournalEntry>> ListAfterAsync(Guid? after, int limit, CancellationToken ct = default) =>
+        Run<IReadOnlyList<JournalEntry>>(c => Read(c, $"""
+            SELECT {Columns} FROM turns WHERE seq > COALESCE((SELECT seq FROM turns WHERE id = $after), 0) ORDER BY seq LIMIT $limit
+            """, ("$after", after?.ToString()), ("$limit", limit)), ct);
+
+    /// <inheritdoc />
     public Task<JournalStatus> GetStatusAsync(int recentErrors = 10, CancellationToken ct = default) => Run(c =>
     {
         var users = new List<UserTurnCounts>();
@@ -392,12 +368,39 @@ public sealed class SqliteJournal : IDialogueJournal
                 {
                     continue;
                 }
-                var row = Row.Of(turn);
+                var row = TurnRow.Of(turn);
+                var at = row.Timestamp.ToUnixTimeMilliseconds();
                 using var insert = Command(c, """
                     INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, state, retry_count, synced_at)
                     VALUES ($id, $user, $session, $messages, $at, $at, $state, $retries, $synced)
-                    """, ("$id", row.Id), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
-                    ("$at", row.Timestamp), ("$state", line.Synced ? 1 : 0), ("$retries", line.RetryCount), ("$synced", line.Synced ? row.Timestamp : null));
+                    """, ("$id", row.Id.ToString()), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
+                    ("$at", at), ("$state", line.Synced ? 1 : 0), ("$retries", line.RetryCount), ("$synced", line.Synced ? at : null));
+                insert.Transaction = tx;
+                added += insert.ExecuteNonQuery();
+            }
+            tx.Commit();
+            return added;
+        }, ct);
+    }
+
+    /// <inheritdoc />
+    public Task<int> AddEntriesAsync(IReadOnlyList<JournalEntry> entries, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var rows = entries.Select(e => (Entry: e, Row: TurnRow.Of(_validator.Validate(e.Turn)))).ToList();
+        return Write(c =>
+        {
+            using var tx = c.BeginTransaction();
+            var added = 0;
+            foreach (var (entry, row) in rows)
+            {
+                using var insert = Command(c, """
+                    INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, blob_id, synced_at)
+                    VALUES ($id, $user, $session, $messages, $at, $state, $retries, $next, $error, $blob, $synced)
+                    """, ("$id", row.Id.ToString()), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
+                    ("$at", row.Timestamp.ToUnixTimeMilliseconds()), ("$state", (int)entry.State), ("$retries", entry.RetryCount),
+                    ("$next", entry.NextAttemptAt.ToUnixTimeMilliseconds()), ("$error", entry.LastError), ("$blob", entry.BlobId?.ToString()),
+                    ("$synced", entry.SyncedAt?.ToUnixTimeMilliseconds()));
                 insert.Transaction = tx;
                 added += insert.ExecuteNonQuery();
             }
@@ -468,11 +471,11 @@ public sealed class SqliteJournal : IDialogueJournal
         var entries = new List<(long Seq, JournalEntry Entry)>();
         while (reader.Read())
         {
-            var turn = new Turn(
+            var turn = TurnRow.ToTurn(
                 Guid.Parse(reader.GetString(0)),
                 reader.GetString(1),
                 reader.IsDBNull(2) ? null : reader.GetString(2),
-                JsonSerializer.Deserialize(reader.GetString(3), MemobaseJsonContext.Default.IReadOnlyListChatMessage)!,
+                reader.GetString(3),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
             entries.Add((reader.GetInt64(12), new JournalEntry(
                 turn,
@@ -506,8 +509,7 @@ public sealed class SqliteJournal : IDialogueJournal
     /// <summary>Stops taking appends, lets the writer commit what it holds, and closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
-        _appends.Writer.TryComplete();
-        await _writeLoop;
+        await _appends.DisposeAsync();
         _insert.Dispose();
         _writer.Dispose();
         _writeGate.Dispose();

@@ -38,7 +38,8 @@ internal static class SqliteSchema
 
     public static int Version => Migrations.Length;
 
-    public static void Migrate(SqliteConnection connection)
+    /// <summary>Applies the migrations the file lacks; returns its versions before and after.</summary>
+    public static (int From, int To) Migrate(SqliteConnection connection)
     {
         using var tx = connection.BeginTransaction();
         var current = Convert.ToInt32(Scalar(connection, tx, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
@@ -53,6 +54,7 @@ internal static class SqliteSchema
             Execute(connection, tx, $"PRAGMA user_version = {version + 1}");
         }
         tx.Commit();
+        return (current, Migrations.Length);
     }
 
     private static object? Scalar(SqliteConnection connection, SqliteTransaction tx, string sql)

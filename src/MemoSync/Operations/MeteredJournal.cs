@@ -97,6 +97,17 @@ public sealed class MeteredJournal(IDialogueJournal inner, JournalMetrics metric
     public Task<IReadOnlyList<JournalEntry>> ListAsync(TurnState? state, int limit, CancellationToken ct = default) => inner.ListAsync(state, limit, ct);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<JournalEntry>> ListAfterAsync(Guid? after, int limit, CancellationToken ct = default) => inner.ListAfterAsync(after, limit, ct);
+
+    /// <inheritdoc />
+    public async Task<int> AddEntriesAsync(IReadOnlyList<JournalEntry> entries, CancellationToken ct = default)
+    {
+        var added = await inner.AddEntriesAsync(entries, ct);
+        metrics.Recorded(added);
+        return added;
+    }
+
+    /// <inheritdoc />
     public Task<JournalEntry?> GetAsync(Guid turnId, CancellationToken ct = default) => inner.GetAsync(turnId, ct);
 
     /// <inheritdoc />

@@ -17,12 +17,12 @@ public sealed record RetentionOptions
     /// <summary>How often the daemon looks for turns past the age. Default 1 h.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromHours(1);
 
-    /// <summary>The defaults with <c>MEMOSYNC_RETENTION_DAYS</c> over them.</summary>
-    /// <exception cref="ArgumentException">The variable is not a whole number of days.</exception>
-    public static RetentionOptions FromEnvironment(Func<string, string?> variable)
+    /// <summary>The defaults with <c>MEMOSYNC_RETENTION_DAYS</c> over them, read by name from the settings (or the environment).</summary>
+    /// <exception cref="ArgumentException">The setting is not a whole number of days.</exception>
+    public static RetentionOptions FromSettings(Func<string, string?> setting)
     {
-        ArgumentNullException.ThrowIfNull(variable);
-        if (variable("MEMOSYNC_RETENTION_DAYS") is not { Length: > 0 } text)
+        ArgumentNullException.ThrowIfNull(setting);
+        if (setting("MEMOSYNC_RETENTION_DAYS") is not { Length: > 0 } text)
         {
             return new RetentionOptions();
         }

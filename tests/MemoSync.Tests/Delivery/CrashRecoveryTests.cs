@@ -1,5 +1,4 @@
 using MemoSync.Journal;
-using MemoSync.Tests.Journal;
 using MemoSync.TestSupport;
 using Xunit.Abstractions;
 

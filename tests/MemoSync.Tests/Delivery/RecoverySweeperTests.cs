@@ -193,4 +193,31 @@ public sealed class RecoverySweeperTests : IAsyncLifetime
         Assert.StartsWith("gave up after 3 failed attempts", dead.LastError, StringComparison.Ordinal);
         Assert.Equal(0, (await sweeper.SweepOnceAsync(CancellationToken.None)).Claimed);
     }
+
+    [Fact]
+    public async Task A_sweeper_hands_back_what_its_lease_may_not_cover_so_two_sweepers_never_send_a_turn_twice()
+    {
+        // Real time here: the point is a batch that takes longer than its lease.
+        await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = _dir.File("shared.db") });
+        var options = _options with { SweepBatchSize = 100, Lease = TimeSpan.FromSeconds(2) };
+        await journal.AppendManyAsync(Enumerable.Range(0, 80)
+            .Select(i => Turn.Create($"user-{i}", null, [new(ChatMessage.UserRole, $"turn {i}"), new(ChatMessage.AssistantRole, "ok")], TimeProvider.System))
+            .ToList());
+        // Each turn takes at least 60 ms (user lookup, creation, blob), so one sweeper's batch of 80 outlasts a 2 s lease.
+        _server.Emulator.Faults = new FaultSettings { LatencyMinMs = 20, LatencyMaxMs = 20 };
+
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            var delivery = new TurnDelivery(_server.Client, journal, options, TimeProvider.System, NullLogger<TurnDelivery>.Instance);
+            var sweeper = new RecoverySweeper(journal, delivery, options, TimeProvider.System, NullLogger<RecoverySweeper>.Instance);
+            while ((await journal.GetStatusAsync(0)).Pending > 0)
+            {
+                await sweeper.SweepOnceAsync(CancellationToken.None);
+                await Task.Delay(50);
+            }
+        })));
+
+        var stats = _server.Emulator.GetStats();
+        Assert.Equal((80, 0L), (stats.Users.Sum(u => u.DistinctTurns), stats.Duplicates));
+    }
 }

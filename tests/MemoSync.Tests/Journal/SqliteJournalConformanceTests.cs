@@ -1,4 +1,5 @@
 using MemoSync.Journal;
+using MemoSync.TestSupport;
 
 namespace MemoSync.Tests.Journal;
 

@@ -1,4 +1,5 @@
 using MemoSync.Journal;
+using MemoSync.TestSupport;
 using Xunit.Abstractions;
 using MemoSync.Memobase.Models;
 using Microsoft.Data.Sqlite;

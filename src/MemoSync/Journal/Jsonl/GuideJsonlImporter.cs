@@ -15,39 +15,33 @@ public sealed class GuideJsonlImporter(IDialogueJournal journal, TurnLimits limi
     public async Task<ImportReport> ImportAsync(Stream input, string? defaultUser, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var parser = new GuideLineParser(defaultUser, new TurnValidator(limits));
         var bad = new List<BadLine>();
         var batch = new List<ImportedTurn>(BatchSize);
-        var (lines, added, good) = (0, 0, 0);
-        using var reader = new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-        while (await reader.ReadLineAsync(ct) is { } line)
+        var (added, good) = (0, 0);
+        using var text = new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        var reader = new GuideJsonlReader(text, defaultUser, limits);
+        await foreach (var line in reader.ReadAsync(ct))
         {
-            lines++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (line.Bad is { } error)
             {
-                continue;
-            }
-            var (turn, error) = parser.Parse(line);
-            if (turn is null)
-            {
-                bad.Add(new BadLine(lines, error!));
+                bad.Add(error);
                 continue;
             }
             good++;
-            batch.Add(turn);
+            batch.Add(line.Turn!);
             if (batch.Count == BatchSize)
             {
                 added += await journal.ImportAsync(batch, ct);
                 batch.Clear();
-                progress?.Report(new ImportProgress(lines, input.CanSeek ? input.Position : 0));
+                progress?.Report(new ImportProgress(reader.LinesRead, input.CanSeek ? input.Position : 0));
             }
         }
         if (batch.Count > 0)
         {
             added += await journal.ImportAsync(batch, ct);
         }
-        progress?.Report(new ImportProgress(lines, input.CanSeek ? input.Position : 0));
-        return new ImportReport(lines, added, good - added, bad);
+        progress?.Report(new ImportProgress(reader.LinesRead, input.CanSeek ? input.Position : 0));
+        return new ImportReport(reader.LinesRead, added, good - added, bad);
     }
 }
 

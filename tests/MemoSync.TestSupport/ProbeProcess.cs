@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace MemoSync.Tests.Journal;
+namespace MemoSync.TestSupport;
 
 /// <summary>The journal probe (tests/MemoSync.JournalProbe) as a child process whose output lines are collected as they come.</summary>
-internal sealed class ProbeProcess : IDisposable
+public sealed class ProbeProcess : IDisposable
 {
     private readonly Process _process;
     private readonly Task _reading;

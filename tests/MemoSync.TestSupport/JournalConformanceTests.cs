@@ -1,8 +1,9 @@
 using MemoSync.Journal;
 using MemoSync.Memobase.Models;
 using Microsoft.Extensions.Time.Testing;
+using Xunit;
 
-namespace MemoSync.Tests.Journal;
+namespace MemoSync.TestSupport;
 
 /// <summary>
 /// What every <see cref="IDialogueJournal"/> must do. A journal joins by deriving from this class and
@@ -239,5 +240,43 @@ public abstract class JournalConformanceTests : IAsyncLifetime
         var turns = Enumerable.Range(0, 200).Select(i => NewTurn($"user-{i % 7}")).ToList();
         await Task.WhenAll(turns.Select(t => Task.Run(() => Journal.AppendAsync(t))));
         Assert.Equal(200, (await Journal.GetStatusAsync()).Pending);
+    }
+
+    [Fact]
+    public async Task Listing_after_a_turn_pages_through_the_journal_in_order()
+    {
+        var turns = Enumerable.Range(0, 5).Select(i => NewTurn($"user-{i % 2}")).ToList();
+        await Journal.AppendManyAsync(turns);
+
+        var first = await Journal.ListAfterAsync(null, 2);
+        var rest = await Journal.ListAfterAsync(first[^1].Turn.Id, 10);
+        Assert.Equal(turns.Select(t => t.Id), first.Concat(rest).Select(e => e.Turn.Id));
+        Assert.Empty(await Journal.ListAfterAsync(rest[^1].Turn.Id, 10));
+    }
+
+    [Fact]
+    public async Task Entries_added_from_another_journal_keep_their_state_and_adding_them_again_adds_nothing()
+    {
+        var (pending, synced, dead) = (NewTurn("alice"), NewTurn("alice"), NewTurn("bob"));
+        var blob = Guid.NewGuid();
+        var next = Time.GetUtcNow().AddMinutes(10);
+        JournalEntry[] entries =
+        [
+            new(pending, TurnState.Pending, 2, next, "HTTP 503", LeaseUntil: next, null, null),
+            new(synced, TurnState.Synced, 1, synced.Timestamp, null, null, blob, Time.GetUtcNow()),
+            new(dead, TurnState.Dead, 5, dead.Timestamp, "Unable to parse blob", null, null, null),
+        ];
+
+        Assert.Equal(3, await Journal.AddEntriesAsync(entries));
+        Assert.Equal(0, await Journal.AddEntriesAsync(entries));
+
+        static object State(JournalEntry e) => (e.Turn.Id, e.Turn.Timestamp, e.State, e.RetryCount, e.NextAttemptAt, e.LastError, e.BlobId, e.SyncedAt);
+        var copied = await Journal.ListAsync(null, 10);
+        Assert.Equal(entries.Select(State), copied.Select(State));
+        Assert.All(copied, e => Assert.Null(e.LeaseUntil));
+        Assert.Equal(pending.Messages, copied[0].Turn.Messages);
+        Assert.Empty(await Journal.ClaimDueAsync(10, "w", Lease));
+        Time.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(pending.Id, Assert.Single(await Journal.ClaimDueAsync(10, "w", Lease)).Turn.Id);
     }
 }

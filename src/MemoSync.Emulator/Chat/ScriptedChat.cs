@@ -1,0 +1,77 @@
+namespace MemoSync.Emulator.Chat;
+
+/// <summary>The scripted chat's state: its settings, the next canned answer, the fault draws, and the requests received.</summary>
+internal sealed class ScriptedChat
+{
+    private readonly Lock _gate = new();
+    private readonly List<ReceivedChatRequest> _received = [];
+    private ScriptedChatSettings _settings = new();
+    private Random _random = new();
+    private int _next;
+
+    public ScriptedChat(ScriptedChatSettings initial) => Settings = initial;
+
+    /// <summary>Setting them starts the script again from its first answer.</summary>
+    public ScriptedChatSettings Settings
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _settings;
+            }
+        }
+        set
+        {
+            if (value.Validate() is { } error)
+            {
+                throw new ArgumentException($"Invalid chat settings: {error}", nameof(value));
+            }
+            lock (_gate)
+            {
+                _settings = value;
+                _random = value.Seed is { } seed ? new Random(seed) : new Random();
+                _next = 0;
+            }
+        }
+    }
+
+    /// <summary>The answer to a request, what happens to it, and the settings it was drawn under.</summary>
+    public (string Answer, string Outcome, ScriptedChatSettings Settings) Next(string? lastUserMessage)
+    {
+        lock (_gate)
+        {
+            var s = _settings;
+            var answer = s.Answers.Count == 0 ? $"You said: {lastUserMessage ?? "nothing"}" : s.Answers[_next++ % s.Answers.Count];
+            var roll = _random.NextDouble();
+            var outcome = roll < s.DropRate ? ChatOutcome.Dropped
+                : roll - s.DropRate < s.InterruptRate ? ChatOutcome.Interrupted
+                : ChatOutcome.Answered;
+            return (answer, outcome, s);
+        }
+    }
+
+    public void Record(ReceivedChatRequest request)
+    {
+        lock (_gate)
+        {
+            _received.Add(request);
+        }
+    }
+
+    public IReadOnlyList<ReceivedChatRequest> Received()
+    {
+        lock (_gate)
+        {
+            return [.. _received];
+        }
+    }
+
+    public void ResetReceived()
+    {
+        lock (_gate)
+        {
+            _received.Clear();
+        }
+    }
+}

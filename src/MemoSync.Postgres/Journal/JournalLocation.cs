@@ -1,0 +1,64 @@
+namespace MemoSync.Journal;
+
+/// <summary>
+/// Where the journal is, as <c>MEMOSYNC_JOURNAL</c> or <c>--journal</c> say it, and how to open it: a PostgreSQL URL
+/// (<c>postgres://user:password@host:port/database</c> or <c>postgresql://…</c>), an Npgsql connection string after
+/// <c>postgres:</c>, or a SQLite file (a path, or <c>sqlite:path</c>), which is the default.
+/// </summary>
+public sealed record JournalLocation
+{
+    /// <summary>The SQLite journal's default file.</summary>
+    public const string DefaultPath = "data/memosync.db";
+
+    private JournalLocation(string? sqlitePath, PostgresJournalOptions? postgres)
+    {
+        SqlitePath = sqlitePath;
+        Postgres = postgres;
+    }
+
+    /// <summary>The SQLite file, or null for PostgreSQL.</summary>
+    public string? SqlitePath { get; }
+
+    /// <summary>The PostgreSQL journal, or null for SQLite.</summary>
+    public PostgresJournalOptions? Postgres { get; }
+
+    /// <summary>Reads a location; empty means the default SQLite file.</summary>
+    /// <exception cref="ArgumentException">A PostgreSQL location that cannot be read; the message says why, never the password.</exception>
+    public static JournalLocation Parse(string? location)
+    {
+        var text = location?.Trim() ?? "";
+        if (text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(null, PostgresJournalOptions.FromLocation(text));
+        }
+        if (text.StartsWith("postgres:", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(null, PostgresJournalOptions.FromLocation(text["postgres:".Length..]));
+        }
+        if (text.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+        {
+            text = text["sqlite:".Length..];
+        }
+        return new(text.Length == 0 ? DefaultPath : text, null);
+    }
+
+    /// <summary>Opens the journal (creating or migrating its schema).</summary>
+    /// <exception cref="JournalUnavailableException">It cannot be opened; the message says where and why.</exception>
+    public IDialogueJournal Open(TimeProvider? time = null) => Postgres is { } postgres
+        ? PostgresJournal.Open(postgres, time)
+        : SqliteJournal.Open(new SqliteJournalOptions { Path = SqlitePath! }, time);
+
+    /// <summary>Applies the journal's pending migrations; returns its schema versions before and after.</summary>
+    /// <exception cref="JournalUnavailableException">It cannot be reached, or its schema is newer than this MemoSync knows.</exception>
+    public async Task<(int From, int To)> MigrateAsync(CancellationToken ct = default)
+    {
+        if (Postgres is { } postgres)
+        {
+            return await PostgresJournal.MigrateAsync(postgres, ct);
+        }
+        return await SqliteJournal.MigrateAsync(SqlitePath!, ct);
+    }
+
+    /// <summary>Where the journal is, for people: the full path of the file, or the server without the password.</summary>
+    public override string ToString() => Postgres is { } postgres ? PostgresJournal.Describe(postgres) : Path.GetFullPath(SqlitePath!);
+}

@@ -1,0 +1,451 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MemoSync.Journal;
+
+/// <summary>
+/// The journal on PostgreSQL, for many hosts sharing the work: any number of recording processes and
+/// <c>memosync run</c> daemons, on any machines, use one database. Appends are committed durably, and
+/// concurrent appends share one commit (group commit). Claims lease turns with
+/// <c>FOR UPDATE SKIP LOCKED</c>, one claim at a time per journal (a transaction-scoped advisory lock), so a
+/// user's later turn is never handed to one daemon while another holds an earlier one. Leases and
+/// <c>next_attempt_at</c> live in the rows, so a failing turn is retried once per backoff interval across the
+/// whole cluster, and the leases of a daemon that died expire and are taken over. The times compared are the
+/// hosts' clocks (<see cref="TimeProvider"/>), so keep them in sync (NTP), as for any lease.
+/// </summary>
+public sealed class PostgresJournal : IDialogueJournal
+{
+    private const string Columns = "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at";
+    private const int MaxBatch = 1024;
+
+    private readonly NpgsqlDataSource _source;
+    private readonly string _where;
+    private readonly string _claimLock;
+    private readonly TimeProvider _time;
+    private readonly TurnValidator _validator;
+    private readonly GroupCommitWriter _appends;
+
+    private PostgresJournal(NpgsqlDataSource source, PostgresJournalOptions options, string where, TimeProvider time)
+    {
+        _source = source;
+        _where = where;
+        _time = time;
+        _validator = new TurnValidator(options.Limits);
+        _claimLock = $"SELECT pg_advisory_xact_lock({PostgresSchema.LockClass}, hashtext('{options.Schema.Replace("'", "''", StringComparison.Ordinal)}'))";
+        _appends = new GroupCommitWriter(_validator, CommitAsync, e => e is NpgsqlException ? Unavailable("could not record the turn", e) : e, MaxBatch);
+    }
+
+    /// <summary>
+    /// Opens the journal: connects, and creates or migrates its schema (unless <see cref="PostgresJournalOptions.Migrate"/> is false,
+    /// when a schema that is not current is refused).
+    /// </summary>
+    /// <exception cref="JournalUnavailableException">The server cannot be reached, refuses the login, or holds a newer or missing schema.</exception>
+    public static PostgresJournal Open(PostgresJournalOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var source = CreateDataSource(options, out var where);
+        try
+        {
+            if (options.Migrate)
+            {
+                PostgresSchema.MigrateAsync(source, options.Schema, where, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            else
+            {
+                using var connection = source.OpenConnection();
+                var version = PostgresSchema.CurrentAsync(connection, options.Schema, CancellationToken.None).GetAwaiter().GetResult();
+                PostgresSchema.Refuse(version, where);
+                if (version < PostgresSchema.Version)
+                {
+                    throw new JournalUnavailableException($"The journal {where} has schema version {version}, older than this MemoSync's ({PostgresSchema.Version}): run memosync migrate.");
+                }
+            }
+            return new PostgresJournal(source, options, where, time ?? TimeProvider.System);
+        }
+        catch (NpgsqlException e)
+        {
+            source.Dispose();
+            throw Unavailable(where, "cannot be opened", e);
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Creates the schema when missing and applies the migrations it lacks; returns the schema versions before and after.</summary>
+    /// <exception cref="JournalUnavailableException">The server cannot be reached or the schema is newer than this MemoSync knows.</exception>
+    public static async Task<(int From, int To)> MigrateAsync(PostgresJournalOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        await using var source = CreateDataSource(options, out var where);
+        try
+        {
+            return await PostgresSchema.MigrateAsync(source, options.Schema, where, ct);
+        }
+        catch (NpgsqlException e)
+        {
+            throw Unavailable(where, "cannot be migrated", e);
+        }
+    }
+
+    /// <summary>The schema version this MemoSync writes.</summary>
+    public static int SchemaVersion => PostgresSchema.Version;
+
+    /// <summary>Where the journal is, for people: server, database and schema, never the password.</summary>
+    public static string Describe(PostgresJournalOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Describe(new NpgsqlConnectionStringBuilder(options.ConnectionString), options.Schema);
+    }
+
+    private static string Describe(NpgsqlConnectionStringBuilder cs, string schema) => $"postgres://{cs.Username}@{cs.Host}:{cs.Port}/{cs.Database} (schema {schema})";
+
+    private static NpgsqlDataSource CreateDataSource(PostgresJournalOptions options, out string where)
+    {
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        var cs = builder.ConnectionStringBuilder;
+        cs.SearchPath = options.Schema;
+        // Statements used again and again are prepared on their connection once.
+        cs.MaxAutoPrepare = Math.Max(cs.MaxAutoPrepare, 32);
+        where = Describe(cs, options.Schema);
+        return builder.Build();
+    }
+
+    private DateTimeOffset Now() => _time.GetUtcNow();
+
+    // ---- appends: group commit
+
+    /// <summary>Durable commits of appends so far; fewer than the appends when callers shared commits.</summary>
+    internal long Commits => _appends.Commits;
+
+    /// <inheritdoc />
+    public Task AppendAsync(Turn turn, CancellationToken ct = default) => AppendManyAsync([turn], ct);
+
+    /// <inheritdoc />
+    public Task AppendManyAsync(IReadOnlyList<Turn> turns, CancellationToken ct = default) => _appends.AppendAsync(turns, ct);
+
+    /// <summary>One statement for the whole batch: one round trip and one commit, whose WAL flush all its callers share.</summary>
+    private async Task CommitAsync(IReadOnlyList<TurnRow> rows)
+    {
+        await using var command = _source.CreateCommand("""
+            INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at)
+            SELECT id, user_id, session_id, messages, at, at
+            FROM unnest(@ids, @users, @sessions, @messages, @ats) WITH ORDINALITY AS r(id, user_id, session_id, messages, at, n)
+            ORDER BY n
+            ON CONFLICT (id) DO NOTHING
+            """);
+        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = rows.Select(r => r.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("users", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.UserId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("sessions", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.SessionId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("messages", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Messages).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = rows.Select(r => r.Timestamp.ToUniversalTime()).ToArray() });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    // ---- claims and outcomes
+
+    /// <inheritdoc />
+    public async Task<JournalEntry?> TryClaimAsync(Guid turnId, string owner, TimeSpan lease, CancellationToken ct = default)
+    {
+        var now = Now();
+        return (await ClaimAsync($"""
+            UPDATE turns t SET lease_owner = @owner, lease_until = @until
+            WHERE t.id = @id AND t.state = 0 AND (t.lease_until IS NULL OR t.lease_until <= @now)
+              AND NOT EXISTS (SELECT 1 FROM turns p WHERE p.user_id = t.user_id AND p.state = 0 AND p.seq < t.seq)
+            RETURNING {Columns}
+            """, ct, ("owner", owner), ("until", now + lease), ("id", turnId), ("now", now))).SingleOrDefault();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JournalEntry>> ClaimDueAsync(int max, string owner, TimeSpan lease, TimeSpan leaveFresh = default, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        var now = Now();
+        return await ClaimAsync($"""
+            WITH due AS (
+                SELECT t.seq FROM turns t
+                WHERE t.state = 0 AND t.next_attempt_at <= @now AND (t.lease_until IS NULL OR t.lease_until <= @now)
+                  AND (t.retry_count > 0 OR t.last_error IS NOT NULL OR t.timestamp <= @fresh)
+                  AND NOT EXISTS (SELECT 1 FROM turns p
+                                  WHERE p.user_id = t.user_id AND p.state = 0 AND p.seq < t.seq
+                                    AND (p.next_attempt_at > @now OR p.lease_until > @now))
+                ORDER BY t.seq LIMIT @max
+                FOR UPDATE SKIP LOCKED),
+            claimed AS (
+                UPDATE turns SET lease_owner = @owner, lease_until = @until FROM due WHERE turns.seq = due.seq
+                RETURNING turns.*)
+            SELECT {Columns} FROM claimed ORDER BY seq
+            """, ct, ("owner", owner), ("until", now + lease), ("now", now), ("max", max), ("fresh", now - leaveFresh));
+    }
+
+    /// <summary>
+    /// Runs a claim after taking the journal's claim lock, in one round trip and one transaction: the claim's
+    /// snapshot is taken once the lock is held, so it sees every lease committed by the claims before it.
+    /// </summary>
+    private Task<List<JournalEntry>> ClaimAsync(string sql, CancellationToken ct, params (string, object?)[] parameters) => RunAsync(async c =>
+    {
+        await using var batch = new NpgsqlBatch(c);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(_claimLock));
+        var claim = new NpgsqlBatchCommand(sql);
+        AddParameters(claim.Parameters, parameters);
+        batch.BatchCommands.Add(claim);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
+        return await ReadEntriesAsync(reader, ct);
+    }, ct);
+
+    /// <inheritdoc />
+    public Task<bool> MarkSyncedAsync(Guid turnId, string owner, Guid? blobId, CancellationToken ct = default) => ChangeAsync("""
+        UPDATE turns SET state = 1, synced_at = @now, blob_id = @blob, lease_owner = NULL, lease_until = NULL, last_error = NULL
+        WHERE id = @id AND state = 0 AND lease_owner = @owner
+        """, ct, ("id", turnId), ("owner", owner), ("blob", Typed(blobId, NpgsqlDbType.Uuid)), ("now", Now()));
+
+    /// <inheritdoc />
+    public Task<bool> ReleaseAsync(Guid turnId, string owner, DateTimeOffset nextAttemptAt, string failure, bool chargeRetry = true, CancellationToken ct = default) =>
+        ChangeAsync("""
+        UPDATE turns SET retry_count = retry_count + @charge, next_attempt_at = @next, last_error = @error, lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND state = 0 AND lease_owner = @owner
+        """, ct, ("id", turnId), ("owner", owner), ("charge", chargeRetry ? 1 : 0), ("next", nextAttemptAt.ToUniversalTime()), ("error", failure));
+
+    /// <inheritdoc />
+    public Task<bool> MarkDeadAsync(Guid turnId, string owner, string reason, CancellationToken ct = default) => ChangeAsync("""
+        UPDATE turns SET state = 2, last_error = @reason, lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND state = 0 AND lease_owner = @owner
+        """, ct, ("id", turnId), ("owner", owner), ("reason", reason));
+
+    /// <inheritdoc />
+    public Task<int> RequeueDeadAsync(CancellationToken ct = default) => ExecuteAsync("""
+        UPDATE turns SET state = 0, retry_count = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL WHERE state = 2
+        """, ct, ("now", Now()));
+
+    /// <inheritdoc />
+    public Task<bool> RequeueAsync(Guid turnId, CancellationToken ct = default) => ChangeAsync("""
+        UPDATE turns SET state = 0, retry_count = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND state IN (0, 2)
+        """, ct, ("id", turnId), ("now", Now()));
+
+    /// <inheritdoc />
+    public Task<int> PurgeSyncedAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) =>
+        ExecuteAsync("DELETE FROM turns WHERE state = 1 AND synced_at < @before", ct, ("before", syncedBefore.ToUniversalTime()));
+
+    /// <inheritdoc />
+    public Task<int> PurgeSyncedBatchAsync(DateTimeOffset syncedBefore, int maxTurns, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTurns);
+        return ExecuteAsync("""
+            DELETE FROM turns WHERE seq IN (SELECT seq FROM turns WHERE state = 1 AND synced_at < @before ORDER BY synced_at LIMIT @max)
+            """, ct, ("before", syncedBefore.ToUniversalTime()), ("max", maxTurns));
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountSyncedBeforeAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) => RunAsync(async c =>
+    {
+        await using var count = Command(c, "SELECT COUNT(*) FROM turns WHERE state = 1 AND synced_at < @before", ("before", syncedBefore.ToUniversalTime()));
+        return (long)(await count.ExecuteScalarAsync(ct))!;
+    }, ct);
+
+    // ---- reads
+
+    /// <inheritdoc />
+    public async Task<JournalEntry?> GetAsync(Guid turnId, CancellationToken ct = default) =>
+        (await QueryAsync($"SELECT {Columns} FROM turns WHERE id = @id", ct, ("id", turnId))).SingleOrDefault();
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JournalEntry>> ListAsync(TurnState? state, int limit, CancellationToken ct = default) =>
+        await QueryAsync($"SELECT {Columns} FROM turns {(state is null ? "" : "WHERE state = @state")} ORDER BY seq LIMIT @limit", ct,
+            ("state", (short?)state), ("limit", limit));
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JournalEntry>> ListAfterAsync(Guid? after, int limit, CancellationToken ct = default) =>
+        await QueryAsync($"""
+            SELECT {Columns} FROM turns WHERE seq > COALESCE((SELECT seq FROM turns WHERE id = @after), 0) ORDER BY seq LIMIT @limit
+            """, ct, ("after", Typed(after, NpgsqlDbType.Uuid)), ("limit", limit));
+
+    /// <inheritdoc />
+    public Task<JournalStatus> GetStatusAsync(int recentErrors = 10, CancellationToken ct = default) => RunAsync(async c =>
+    {
+        await using var batch = new NpgsqlBatch(c)
+        {
+            BatchCommands =
+            {
+                new("""
+                    SELECT user_id, count(*) FILTER (WHERE state = 0), count(*) FILTER (WHERE state = 1), count(*) FILTER (WHERE state = 2)
+                    FROM turns GROUP BY user_id ORDER BY user_id COLLATE "C"
+                    """),
+                new("SELECT min(timestamp) FROM turns WHERE state = 0"),
+                new($"SELECT {Columns} FROM turns WHERE last_error IS NOT NULL AND state <> 1 ORDER BY seq DESC LIMIT {recentErrors}"),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var users = new List<UserTurnCounts>();
+        while (await reader.ReadAsync(ct))
+        {
+            users.Add(new UserTurnCounts(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        var oldestPending = reader.IsDBNull(0) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(0);
+        await reader.NextResultAsync(ct);
+        var errors = (await ReadEntriesAsync(reader, ct))
+            .AsEnumerable().Reverse()
+            .Select(e => new TurnError(e.Turn.Id, e.Turn.UserId, e.State, e.RetryCount, e.LastError!))
+            .ToList();
+        return new JournalStatus(users.Sum(u => u.Pending), users.Sum(u => u.Synced), users.Sum(u => u.Dead), oldestPending, users, errors);
+    }, ct);
+
+    // ---- import and copy
+
+    /// <inheritdoc />
+    public Task<int> ImportAsync(IReadOnlyList<ImportedTurn> lines, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var valid = lines.Select(l => (Line: l, Row: TurnRow.Of(_validator.Validate(l.Turn)))).ToList();
+        return InTransactionAsync(async c =>
+        {
+            var added = 0;
+            foreach (var (line, row) in valid)
+            {
+                await using var claimHash = Command(c, "INSERT INTO imports (hash, turn_id) VALUES (@hash, @id) ON CONFLICT DO NOTHING",
+                    ("hash", line.ContentHash), ("id", row.Id));
+                if (await claimHash.ExecuteNonQueryAsync(ct) == 0)
+                {
+                    continue;
+                }
+                var at = row.Timestamp.ToUniversalTime();
+                await using var insert = Command(c, """
+                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, state, retry_count, synced_at)
+                    VALUES (@id, @user, @session, @messages, @at, @at, @state, @retries, @synced)
+                    ON CONFLICT (id) DO NOTHING
+                    """, ("id", row.Id), ("user", row.UserId), ("session", row.SessionId), ("messages", row.Messages), ("at", at),
+                    ("state", (short)(line.Synced ? TurnState.Synced : TurnState.Pending)), ("retries", line.RetryCount), ("synced", line.Synced ? at : null));
+                added += await insert.ExecuteNonQueryAsync(ct);
+            }
+            return added;
+        }, ct);
+    }
+
+    /// <inheritdoc />
+    public Task<int> AddEntriesAsync(IReadOnlyList<JournalEntry> entries, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var rows = entries.Select(e => (Entry: e, Row: TurnRow.Of(_validator.Validate(e.Turn)))).ToList();
+        return InTransactionAsync(async c =>
+        {
+            var added = 0;
+            foreach (var (entry, row) in rows)
+            {
+                await using var insert = Command(c, """
+                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, blob_id, synced_at)
+                    VALUES (@id, @user, @session, @messages, @at, @state, @retries, @next, @error, @blob, @synced)
+                    ON CONFLICT (id) DO NOTHING
+                    """, ("id", row.Id), ("user", row.UserId), ("session", row.SessionId), ("messages", row.Messages),
+                    ("at", row.Timestamp.ToUniversalTime()), ("state", (short)entry.State), ("retries", entry.RetryCount),
+                    ("next", entry.NextAttemptAt.ToUniversalTime()), ("error", entry.LastError), ("blob", entry.BlobId),
+                    ("synced", entry.SyncedAt?.ToUniversalTime()));
+                added += await insert.ExecuteNonQueryAsync(ct);
+            }
+            return added;
+        }, ct);
+    }
+
+    // ---- plumbing
+
+    private async Task<bool> ChangeAsync(string sql, CancellationToken ct, params (string, object?)[] parameters) =>
+        await ExecuteAsync(sql, ct, parameters) == 1;
+
+    private Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string, object?)[] parameters) => RunAsync(async c =>
+    {
+        await using var command = Command(c, sql, parameters);
+        return await command.ExecuteNonQueryAsync(ct);
+    }, ct);
+
+    private Task<List<JournalEntry>> QueryAsync(string sql, CancellationToken ct, params (string, object?)[] parameters) => RunAsync(async c =>
+    {
+        await using var command = Command(c, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await ReadEntriesAsync(reader, ct);
+    }, ct);
+
+    /// <summary>Runs <paramref name="work"/> in one transaction (Npgsql's commands join the connection's transaction).</summary>
+    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct) => RunAsync(async c =>
+    {
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var result = await work(c);
+        await tx.CommitAsync(ct);
+        return result;
+    }, ct);
+
+    /// <summary>Runs <paramref name="work"/> on a pooled connection; a failure of the server or the network becomes <see cref="JournalUnavailableException"/>.</summary>
+    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await _source.OpenConnectionAsync(ct);
+            return await work(connection);
+        }
+        catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+        {
+            throw Unavailable("failed", e);
+        }
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        AddParameters(command.Parameters, parameters);
+        return command;
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection target, (string Name, object? Value)[] parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            target.Add(value as NpgsqlParameter is { } typed ? Named(typed, name) : new NpgsqlParameter(name, value ?? DBNull.Value));
+        }
+    }
+
+    /// <summary>A parameter whose type the server cannot infer from a null (outside an INSERT's VALUES).</summary>
+    private static NpgsqlParameter Typed(object? value, NpgsqlDbType type) => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
+
+    private static NpgsqlParameter Named(NpgsqlParameter parameter, string name)
+    {
+        parameter.ParameterName = name;
+        return parameter;
+    }
+
+    private static async Task<List<JournalEntry>> ReadEntriesAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var entries = new List<JournalEntry>();
+        while (await reader.ReadAsync(ct))
+        {
+            entries.Add(new JournalEntry(
+                TurnRow.ToTurn(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
+                    reader.GetFieldValue<DateTimeOffset>(4)),
+                (TurnState)reader.GetInt16(5),
+                reader.GetInt32(6),
+                reader.GetFieldValue<DateTimeOffset>(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+                reader.IsDBNull(10) ? null : reader.GetGuid(10),
+                reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11)));
+        }
+        return entries;
+    }
+
+    private JournalUnavailableException Unavailable(string what, Exception e) => Unavailable(_where, what, e);
+
+    private static JournalUnavailableException Unavailable(string where, string what, Exception e)
+    {
+        var why = e is PostgresException pg ? $"{pg.MessageText} ({pg.SqlState})" : e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
+        return new JournalUnavailableException($"The journal {where} {what}: {why}.", e);
+    }
+
+    /// <summary>Stops taking appends, lets the writer commit what it holds, and closes the connections.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _appends.DisposeAsync();
+        await _source.DisposeAsync();
+    }
+}

@@ -1,0 +1,60 @@
+using MemoSync.TestSupport;
+
+namespace MemoSync.Cli.Tests;
+
+/// <summary>Where <c>memosync</c> takes its settings from, and which source wins, seen through <c>health</c> in a folder of its own.</summary>
+public sealed class ConfigurationTests : IDisposable
+{
+    private const string Dead = "http://127.0.0.1:1/";
+    private readonly string _dir = Directory.CreateTempSubdirectory("memosync-config-").FullName;
+
+    private Task<CliRun> Health(Dictionary<string, string> environment, params string[] flags) =>
+        CliRun.InAsync(_dir, environment, "", ["health", .. flags]);
+
+    [Fact]
+    public async Task Settings_come_from_appsettings_json_then_dotenv_then_the_environment_then_flags()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        var url = server.Emulator.BaseAddress.ToString();
+        await File.WriteAllTextAsync(Path.Combine(_dir, "appsettings.json"), $$"""{ "MEMOBASE_URL": "{{Dead}}", "MEMOSYNC_JOURNAL": "from-appsettings.db" }""");
+        await File.WriteAllTextAsync(Path.Combine(_dir, ".env"), $"""
+            # the guide's .env
+            MEMOBASE_URL={url}  # the emulator
+            export MEMOBASE_TOKEN="{RunningEmulator.Token}"
+            """);
+
+        var fromFiles = await Health([]);
+        Assert.True(fromFiles.Code == 0, fromFiles.ToString());
+        Assert.Contains($"journal: ok ({Path.Combine(_dir, "from-appsettings.db")}", fromFiles.Out, StringComparison.Ordinal);
+
+        var environmentOverDotEnv = await Health(new() { ["MEMOBASE_URL"] = Dead });
+        Assert.True(environmentOverDotEnv.Code == 3, environmentOverDotEnv.ToString());
+
+        var flagOverEnvironment = await Health(new() { ["MEMOBASE_URL"] = Dead }, "--url", url, "--journal", "from-flag.db");
+        Assert.True(flagOverEnvironment.Code == 0, flagOverEnvironment.ToString());
+        Assert.Contains($"journal: ok ({Path.Combine(_dir, "from-flag.db")}", flagOverEnvironment.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dotenv_line_that_is_not_NAME_VALUE_is_named_by_its_number_without_its_text()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir, ".env"), "MEMOBASE_URL=http://localhost:8019/\nsecret-token-pasted-alone\n");
+
+        var run = await Health([]);
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains(".env line 2 is not NAME=VALUE", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-token-pasted-alone", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sync_interval_that_is_not_a_number_of_seconds_stops_the_daemon_naming_the_setting()
+    {
+        var run = await CliRun.InAsync(_dir, new() { ["MEMOBASE_TOKEN"] = "t", ["MEMOBASE_SYNC_INTERVAL"] = "5m" }, "", "run");
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains("MEMOBASE_SYNC_INTERVAL must be a positive whole number of seconds, got '5m'", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

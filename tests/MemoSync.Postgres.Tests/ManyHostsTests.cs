@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using MemoSync.Emulator;
+using MemoSync.Journal;
+using MemoSync.Memobase;
+using MemoSync.TestSupport;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace MemoSync.Postgres.Tests;
+
+/// <summary>
+/// Many hosts, one memory: four <c>memosync run</c> daemons and two recording applications, all real processes,
+/// share one PostgreSQL journal and deliver to the emulator over loopback.
+/// </summary>
+public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Daemons = 4;
+    private readonly string _schema = TestPostgres.NewSchema();
+    private readonly List<Process> _daemons = [];
+
+    public Task InitializeAsync() => PostgresJournal.MigrateAsync(TestPostgres.Options(_schema));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var daemon in _daemons)
+        {
+            if (!daemon.HasExited)
+            {
+                daemon.Kill();
+                await daemon.WaitForExitAsync();
+            }
+            daemon.Dispose();
+        }
+        await TestPostgres.DropSchemaAsync(_schema);
+    }
+
+    private void StartDaemons(RunningEmulator server)
+    {
+        for (var i = 0; i < Daemons; i++)
+        {
+            var daemon = CliProcess.Start(new Dictionary<string, string>
+            {
+                ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
+                ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
+                ["MEMOBASE_SYNC_INTERVAL"] = "1",
+                ["MEMOSYNC_REALTIME_GRACE"] = "0",
+                ["MEMOSYNC_LEASE"] = "8",
+                ["MEMOSYNC_JOURNAL"] = TestPostgres.Location(_schema),
+            }, "run");
+            _ = daemon.StandardOutput.ReadToEndAsync();
+            _ = daemon.StandardError.ReadToEndAsync();
+            _daemons.Add(daemon);
+        }
+    }
+
+    /// <summary>The pending turns a daemon holds leases on now (its owner name starts with its process id).</summary>
+    private async Task<List<Guid>> LeasedByAsync(Process daemon)
+    {
+        await using var connection = new NpgsqlConnection(TestPostgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            $"SELECT id FROM \"{_schema}\".turns WHERE state = 0 AND lease_owner LIKE @owner AND lease_until > now()", connection);
+        query.Parameters.AddWithValue("owner", $"sweeper-{daemon.Id}-%");
+        await using var reader = await query.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> done, TimeSpan timeout, string what)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (!await done())
+        {
+            await Task.Delay(20, deadline.Token).ContinueWith(t => t.IsCanceled
+                ? throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds} s")
+                : t, TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    /// <summary>The turn ids Memobase stored for a user, in the order it stored them, duplicates included.</summary>
+    private static async Task<List<Guid>> StoredOrderAsync(RunningEmulator server, string user)
+    {
+        var id = MemobaseUserId.FromUuidOrName(user);
+        var turns = new List<Guid>();
+        for (var page = 0; ; page++)
+        {
+            var blobs = await server.Client.ListBlobIdsAsync(id, page: page, pageSize: 100);
+            foreach (var blob in blobs)
+            {
+                var fields = (await server.Client.GetBlobAsync(id, blob)).Fields!;
+                turns.Add(Guid.Parse(fields["memosync_turn_id"]!.GetValue<string>()));
+            }
+            if (blobs.Count < 100)
+            {
+                return turns;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Four_daemons_and_two_recorders_deliver_every_turn_once_in_each_users_order_through_faults_and_a_daemon_SIGKILLed_mid_batch()
+    {
+        await using var server = await RunningEmulator.StartAsync(o =>
+        {
+            o.PersistentChatBlobs = true;
+            o.Faults = new FaultSettings { LatencyMinMs = 2, LatencyMaxMs = 12, Http500Rate = 0.03, DropRate = 0.02, LostAnswerRate = 0.04 };
+        });
+        StartDaemons(server);
+        var location = TestPostgres.Location(_schema);
+        using var first = new ProbeProcess("record", location, "left", "6", "150", "20");
+        using var second = new ProbeProcess("record", location, "right", "6", "150", "20");
+
+        // SIGKILL the first daemon while it holds leases: in the middle of a batch.
+        var victim = _daemons[0];
+        var orphaned = new List<Guid>();
+        await WaitUntilAsync(async () => (orphaned = await LeasedByAsync(victim)).Count >= 3, TimeSpan.FromSeconds(90), "the first daemon holding leases");
+        victim.Kill();
+        await victim.WaitForExitAsync();
+
+        Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        var recorded = first.Lines.Concat(second.Lines).Where(l => l.Length == 36).Select(Guid.Parse).ToList();
+        await WaitUntilAsync(() => Task.FromResult(server.Emulator.GetStats().Users.Sum(u => u.DistinctTurns) >= recorded.Count),
+            TimeSpan.FromSeconds(120), "delivery of every recorded turn");
+        var stats = server.Emulator.GetStats();
+        server.Emulator.Faults = new FaultSettings();
+
+        output.WriteLine($"{recorded.Count} turns recorded; {stats.BlobsReceived} blobs stored, {stats.Duplicates} duplicates, {stats.LostAnswers} lost answers, "
+            + $"{stats.FaultsInjected} faults in {stats.Requests} requests; {orphaned.Count} turns leased by the killed daemon");
+        Assert.Equal(300, recorded.Count);
+        Assert.Equal(recorded.Count, stats.Users.Sum(u => u.DistinctTurns));
+        // A turn is stored twice only when its answer was lost: to a fault, or to the daemon killed while it waited for it.
+        Assert.InRange(stats.Duplicates, 0, stats.LostAnswers + orphaned.Count);
+
+        await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
+        var synced = (await journal.ListAsync(TurnState.Synced, int.MaxValue)).Select(e => e.Turn.Id).ToHashSet();
+        Assert.All(recorded, id => Assert.Contains(id, synced));
+        Assert.All(orphaned, id => Assert.Contains(id, synced));
+
+        foreach (var user in (await journal.ListAsync(null, int.MaxValue)).GroupBy(e => e.Turn.UserId))
+        {
+            var stored = await StoredOrderAsync(server, user.Key);
+            // A turn whose answer was lost is stored again at once, before its user's next turn: collapse those repeats.
+            var order = stored.Where((id, i) => i == 0 || stored[i - 1] != id).ToList();
+            Assert.Equal(user.Select(e => e.Turn.Id), order);
+        }
+    }
+
+    [Fact]
+    public async Task A_turn_that_always_fails_is_attempted_once_per_backoff_interval_across_four_daemons()
+    {
+        // Every request fails, so each delivery attempt is exactly one request (the user lookup) that the emulator counts.
+        await using var server = await RunningEmulator.StartAsync(o => o.Faults = new FaultSettings { Http500Rate = 1 });
+        StartDaemons(server);
+        // Each daemon first asks for Memobase's health once (it fails, and the daemon goes on): those are no delivery attempts.
+        await WaitUntilAsync(() => Task.FromResult(server.Emulator.GetStats().Requests >= Daemons), TimeSpan.FromSeconds(60), "every daemon's first health check");
+        var before = server.Emulator.GetStats().Requests;
+        await using (var journal = PostgresJournal.Open(TestPostgres.Options(_schema)))
+        {
+            await journal.AppendAsync(Turn.Create("carol", null, [new("user", "我喜欢打网球"), new("assistant", "好的！")], TimeProvider.System));
+        }
+
+        var attempts = new List<TimeSpan>();
+        var clock = Stopwatch.StartNew();
+        await WaitUntilAsync(async () =>
+        {
+            var requests = server.Emulator.GetStats().Requests - before;
+            while (attempts.Count < requests)
+            {
+                attempts.Add(clock.Elapsed);
+            }
+            await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
+            return (await journal.GetStatusAsync()).Dead == 1 && clock.Elapsed > attempts[^1] + TimeSpan.FromSeconds(2);
+        }, TimeSpan.FromSeconds(90), "the failing turn's death after its retries");
+
+        var gaps = attempts.Zip(attempts.Skip(1), (a, b) => b - a).ToList();
+        output.WriteLine($"{attempts.Count} attempts; gaps {string.Join(", ", gaps.Select(g => $"{g.TotalSeconds:F2} s"))}");
+        // The sweeper's defaults: dead after 5 failed sweeps; the k-th retry waits the 1 s interval times 2^(k-1), ±20%.
+        Assert.Equal(5, attempts.Count);
+        Assert.Equal(attempts.Count + before, server.Emulator.GetStats().FaultsInjected);
+        for (var k = 0; k < gaps.Count; k++)
+        {
+            var backoff = Math.Pow(2, k);
+            // Never sooner than its backoff (one daemon, not four, took it), and no later than one sweep after it fell due.
+            Assert.InRange(gaps[k].TotalSeconds, 0.8 * backoff - 0.1, 1.2 * backoff + 1.5);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using MemoSync.Delivery;
+using MemoSync.Dialogue;
+using MemoSync.Emulator;
+using MemoSync.Hosting;
+using MemoSync.Journal;
+using MemoSync.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MemoSync.Tests.Hosting;
+
+/// <summary>An application wired by <c>AddMemoSync</c>, as a real host, against the emulator over loopback.</summary>
+public sealed class AddMemoSyncTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private static IHost Build(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddMemoSync(builder.Configuration);
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task Turns_recorded_through_the_factory_are_delivered_and_the_worker_drains_when_the_host_stops()
+    {
+        // Slow answers: when the host is told to stop, most turns are still queued.
+        await using var server = await RunningEmulator.StartAsync(o => o.Faults = new FaultSettings { LatencyMinMs = 30, LatencyMaxMs = 30 });
+        using var host = Build(new()
+        {
+            ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
+            ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
+            ["MEMOSYNC_JOURNAL"] = _dir.File("memosync.db"),
+        });
+        await host.StartAsync();
+
+        var recorder = host.Services.GetRequiredService<DialogueRecorderFactory>().Create("alice", "s1");
+        for (var i = 0; i < 20; i++)
+        {
+            recorder.AddUserMessage($"question {i}");
+            recorder.AddAssistantMessage($"answer {i}");
+            await recorder.FinalizeTurnAsync();
+        }
+        await host.StopAsync();
+
+        Assert.Equal((20L, 0L), (server.Emulator.GetStats().BlobsReceived, server.Emulator.GetStats().Duplicates));
+        Assert.Equal(20, host.Services.GetRequiredService<RealtimeSyncWorker>().Statistics.SyncedCount);
+        Assert.Equal(20, (await host.Services.GetRequiredService<IDialogueJournal>().GetStatusAsync()).Synced);
+    }
+
+    [Fact]
+    public async Task A_wrong_setting_stops_the_start_with_one_sentence_naming_it()
+    {
+        using var host = Build(new() { ["MEMOBASE_URL"] = "localhost:8019", ["MEMOSYNC_JOURNAL"] = _dir.File("memosync.db") });
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Equal(2, e.Failures.Count());
+        Assert.Contains(e.Failures, f => f.StartsWith("MEMOBASE_URL must be an absolute http:// or https:// URL, got 'localhost:8019'", StringComparison.Ordinal));
+        Assert.Contains(e.Failures, f => f.StartsWith("MEMOBASE_TOKEN is not set", StringComparison.Ordinal));
+        Assert.False(File.Exists(_dir.File("memosync.db")));
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
