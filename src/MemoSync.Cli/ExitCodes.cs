@@ -26,4 +26,7 @@ internal static class ExitCodes
 
     /// <summary>What was asked for does not exist (a user unknown to Memobase).</summary>
     public const int NotFound = 7;
+
+    /// <summary><c>status --check</c>: the journal is unhealthy (too many unsynced turns, dead turns, an old pending turn).</summary>
+    public const int Unhealthy = 8;
 }

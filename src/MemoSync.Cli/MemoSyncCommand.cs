@@ -21,9 +21,11 @@ internal static class MemoSyncCommand
             StatusCommand.Create(settings),
             RequeueCommand.Create(settings),
             MigrateCommand.Create(settings),
-            JournalCommand.Create(),
+            JournalCommand.Create(JournalBackupCommand.Create(settings)),
             HealthCommand.Create(settings),
             UserCommand.Create(settings),
             ChatCommand.Create(settings),
+            ServiceCommand.Create(),
+            PurgeCommand.Create(settings),
         };
 }

@@ -347,6 +347,7 @@ public sealed class MemobaseClient
     private MemobaseException Fail(MemobaseException e)
     {
         ClientLog.Failed(_logger, e.Operation, e.Kind, e.HttpStatus, e.Errno, e.Errmsg);
+        MemobaseClientMetrics.Failed(e);
         return e;
     }
 }

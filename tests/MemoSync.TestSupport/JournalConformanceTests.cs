@@ -222,6 +222,32 @@ public abstract class JournalConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batched_purge_takes_the_oldest_synced_turns_first_and_never_a_dead_one()
+    {
+        var synced = Enumerable.Range(0, 5).Select(i => NewTurn($"user-{i}")).ToList();
+        var dead = NewTurn("carol");
+        await Journal.AppendManyAsync([.. synced, dead]);
+        foreach (var turn in synced)
+        {
+            await Journal.TryClaimAsync(turn.Id, "w", Lease);
+            await Journal.MarkSyncedAsync(turn.Id, "w", null);
+            Time.Advance(TimeSpan.FromMinutes(1));
+        }
+        await Journal.TryClaimAsync(dead.Id, "w", Lease);
+        await Journal.MarkDeadAsync(dead.Id, "w", "refused");
+        Time.Advance(TimeSpan.FromDays(8));
+        var before = Time.GetUtcNow().AddDays(-7);
+
+        Assert.Equal(5, await Journal.CountSyncedBeforeAsync(before));
+        Assert.Equal(2, await Journal.PurgeSyncedBatchAsync(before, 2));
+        Assert.All(await Task.WhenAll(synced.Take(2).Select(t => Journal.GetAsync(t.Id))), Assert.Null);
+        Assert.Equal(3, await Journal.CountSyncedBeforeAsync(before));
+        Assert.Equal(3, await Journal.PurgeSyncedBatchAsync(before, 10));
+        Assert.Equal(0, await Journal.PurgeSyncedBatchAsync(before, 10));
+        Assert.Equal(TurnState.Dead, (await Journal.GetAsync(dead.Id))!.State);
+    }
+
+    [Fact]
     public async Task Importing_the_same_lines_twice_adds_them_once_keeping_their_state()
     {
         ImportedTurn[] lines = [new(NewTurn(), Synced: false, RetryCount: 2, "hash-1"), new(NewTurn(), Synced: true, RetryCount: 0, "hash-2")];

@@ -6,7 +6,8 @@ namespace MemoSync.Cli.Commands;
 /// <summary><c>memosync journal copy --from … --to …</c>: moves turns with their state between journals (SQLite, PostgreSQL).</summary>
 internal static class JournalCommand
 {
-    public static Command Create()
+    /// <summary>The <c>journal</c> command with <c>copy</c> and <paramref name="more"/> subcommands.</summary>
+    public static Command Create(params Command[] more)
     {
         var from = new Option<string>("--from") { Description = "The source journal: a SQLite file (or sqlite:path), or postgres://…", Required = true };
         var to = new Option<string>("--to") { Description = "The destination journal, created or migrated when needed.", Required = true };
@@ -35,6 +36,11 @@ internal static class JournalCommand
             Console.WriteLine($"{done.Read} turns read, {done.Added} added, {done.Read - done.Added} already there");
             return 0;
         });
-        return new Command("journal", "Work on journals as a whole.") { copy };
+        var journal = new Command("journal", "Work on journals as a whole.") { copy };
+        foreach (var command in more)
+        {
+            journal.Subcommands.Add(command);
+        }
+        return journal;
     }
 }

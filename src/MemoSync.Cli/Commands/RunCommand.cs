@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MemoSync.Cli.Configuration;
+using MemoSync.Cli.Operations;
 using MemoSync.Delivery;
 using MemoSync.Hosting;
 using MemoSync.Memobase;
@@ -25,6 +26,7 @@ internal static class RunCommand
         {
             settings.Url, settings.Journal, settings.SyncInterval,
         };
+        var operations = DaemonOperations.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             // No host defaults: the settings come from CliSettings alone, in its order.
@@ -34,6 +36,7 @@ internal static class RunCommand
                 .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
             var journal = CliSettings.JournalAt(builder.Configuration);
             builder.Services.AddMemoSyncJournal(journal).AddMemoSync(builder.Configuration);
+            operations.Configure(builder, result);
             using var host = builder.Build();
             var options = host.Services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
             await MemobaseProbe.CheckBeforeDeliveringAsync(host.Services.GetRequiredService<MemobaseClient>(), ct);

@@ -14,9 +14,14 @@ internal static class StatusCommand
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of tables." };
         var command = new Command("status", "Counts by state and user, the oldest pending turn, the latest errors.") { json, settings.Journal };
+        var modes = StatusModes.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             await using var store = settings.OpenJournal(result);
+            if (await modes.RunAsync(result, store, ct) is { } code)
+            {
+                return code;
+            }
             var status = await store.GetStatusAsync(10, ct);
             if (result.GetValue(json))
             {

@@ -230,6 +230,22 @@ public sealed class PostgresJournal : IDialogueJournal
     public Task<int> PurgeSyncedAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) =>
         ExecuteAsync("DELETE FROM turns WHERE state = 1 AND synced_at < @before", ct, ("before", syncedBefore.ToUniversalTime()));
 
+    /// <inheritdoc />
+    public Task<int> PurgeSyncedBatchAsync(DateTimeOffset syncedBefore, int maxTurns, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTurns);
+        return ExecuteAsync("""
+            DELETE FROM turns WHERE seq IN (SELECT seq FROM turns WHERE state = 1 AND synced_at < @before ORDER BY synced_at LIMIT @max)
+            """, ct, ("before", syncedBefore.ToUniversalTime()), ("max", maxTurns));
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountSyncedBeforeAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) => RunAsync(async c =>
+    {
+        await using var count = Command(c, "SELECT COUNT(*) FROM turns WHERE state = 1 AND synced_at < @before", ("before", syncedBefore.ToUniversalTime()));
+        return (long)(await count.ExecuteScalarAsync(ct))!;
+    }, ct);
+
     // ---- reads
 
     /// <inheritdoc />

@@ -59,6 +59,15 @@ public interface IDialogueJournal : IAsyncDisposable
     /// <summary>Deletes synced turns synced before <paramref name="syncedBefore"/>; returns how many.</summary>
     Task<int> PurgeSyncedAsync(DateTimeOffset syncedBefore, CancellationToken ct = default);
 
+    /// <summary>
+    /// Deletes at most <paramref name="maxTurns"/> turns synced before <paramref name="syncedBefore"/>, oldest first, in one
+    /// short transaction, so appends and deliveries get the journal between batches; returns how many. Never touches pending or dead turns.
+    /// </summary>
+    Task<int> PurgeSyncedBatchAsync(DateTimeOffset syncedBefore, int maxTurns, CancellationToken ct = default);
+
+    /// <summary>How many synced turns were synced before <paramref name="syncedBefore"/>: what a purge would delete.</summary>
+    Task<long> CountSyncedBeforeAsync(DateTimeOffset syncedBefore, CancellationToken ct = default);
+
     /// <summary>Adds imported lines in one durable commit, skipping those whose content hash was imported before; returns how many were added.</summary>
     Task<int> ImportAsync(IReadOnlyList<ImportedTurn> lines, CancellationToken ct = default);
 }

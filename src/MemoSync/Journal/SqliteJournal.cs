@@ -22,6 +22,7 @@ public sealed class SqliteJournal : IDialogueJournal
     private readonly SqliteConnection _writer;
     private readonly SqliteCommand _insert;
     private readonly GroupCommitWriter _appends;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly int _busyMs;
 
     private SqliteJournal(SqliteJournalOptions options, TimeProvider time)
@@ -117,7 +118,20 @@ public sealed class SqliteJournal : IDialogueJournal
     /// <inheritdoc />
     public Task AppendManyAsync(IReadOnlyList<Turn> turns, CancellationToken ct = default) => _appends.AppendAsync(turns, ct);
 
-    private Task Commit(IReadOnlyList<TurnRow> rows)
+    private async Task Commit(IReadOnlyList<TurnRow> rows)
+    {
+        await _writeGate.WaitAsync();
+        try
+        {
+            CommitRows(rows);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private void CommitRows(IReadOnlyList<TurnRow> rows)
     {
         using var tx = _writer.BeginTransaction();
         _insert.Transaction = tx;
@@ -131,7 +145,6 @@ public sealed class SqliteJournal : IDialogueJournal
             _insert.ExecuteNonQuery();
         }
         tx.Commit();
-        return Task.CompletedTask;
     }
 
     private SqliteCommand PrepareInsert()
@@ -154,7 +167,7 @@ public sealed class SqliteJournal : IDialogueJournal
     /// <inheritdoc />
     public Task<JournalEntry?> TryClaimAsync(Guid turnId, string owner, TimeSpan lease, CancellationToken ct = default)
     {
-        return Run(c =>
+        return Write(c =>
         {
             // As in ClaimDueAsync: the lease is counted from when the write lock is held.
             using var tx = c.BeginTransaction(deferred: false);
@@ -175,7 +188,7 @@ public sealed class SqliteJournal : IDialogueJournal
     public Task<IReadOnlyList<JournalEntry>> ClaimDueAsync(int max, string owner, TimeSpan lease, TimeSpan leaveFresh = default, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        return Run<IReadOnlyList<JournalEntry>>(c =>
+        return Write<IReadOnlyList<JournalEntry>>(c =>
         {
             // Immediate: the walk and the lease are one step, so two processes never pick the same turns. The clock is
             // read once the write lock is held: a lease counted from before a wait for it could end as it is granted.
@@ -247,7 +260,7 @@ public sealed class SqliteJournal : IDialogueJournal
         """, ct, ("$id", turnId.ToString()), ("$owner", owner), ("$reason", reason));
 
     /// <inheritdoc />
-    public Task<int> RequeueDeadAsync(CancellationToken ct = default) => Run(c => Execute(c, """
+    public Task<int> RequeueDeadAsync(CancellationToken ct = default) => Write(c => Execute(c, """
         UPDATE turns SET state = 0, retry_count = 0, next_attempt_at = $now, lease_owner = NULL, lease_until = NULL WHERE state = 2
         """, ("$now", Now())), ct);
 
@@ -259,7 +272,39 @@ public sealed class SqliteJournal : IDialogueJournal
 
     /// <inheritdoc />
     public Task<int> PurgeSyncedAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) =>
-        Run(c => Execute(c, "DELETE FROM turns WHERE state = 1 AND synced_at < $before", ("$before", syncedBefore.ToUnixTimeMilliseconds())), ct);
+        Write(c => Execute(c, "DELETE FROM turns WHERE state = 1 AND synced_at < $before", ("$before", syncedBefore.ToUnixTimeMilliseconds())), ct);
+
+    /// <inheritdoc />
+    public async Task<int> PurgeSyncedBatchAsync(DateTimeOffset syncedBefore, int maxTurns, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTurns);
+        var deleted = await Write(c =>
+        {
+            // The batch's commit must not also copy the WAL into the database while holding the write gate...
+            Execute(c, "PRAGMA wal_autocheckpoint = 0");
+            try
+            {
+                return Execute(c, """
+                    DELETE FROM turns WHERE seq IN (SELECT seq FROM turns WHERE state = 1 AND synced_at < $before ORDER BY synced_at LIMIT $max)
+                    """, ("$before", syncedBefore.ToUnixTimeMilliseconds()), ("$max", maxTurns));
+            }
+            finally
+            {
+                Execute(c, "PRAGMA wal_autocheckpoint = 1000");
+            }
+        }, ct);
+        // ...so the copy happens here, beside appends and deliveries (a passive checkpoint takes no write lock),
+        // and the WAL a large purge writes never makes one of their commits pay for it.
+        await Run(c => Execute(c, "PRAGMA wal_checkpoint(PASSIVE)"), ct);
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountSyncedBeforeAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) => Run(c =>
+    {
+        using var count = Command(c, "SELECT COUNT(*) FROM turns WHERE state = 1 AND synced_at < $before", ("$before", syncedBefore.ToUnixTimeMilliseconds()));
+        return (long)count.ExecuteScalar()!;
+    }, ct);
 
     // ---- reads
 
@@ -309,7 +354,7 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         ArgumentNullException.ThrowIfNull(lines);
         var valid = lines.Select(l => l with { Turn = _validator.Validate(l.Turn) }).ToList();
-        return Run(c =>
+        return Write(c =>
         {
             using var tx = c.BeginTransaction();
             var added = 0;
@@ -343,7 +388,7 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         ArgumentNullException.ThrowIfNull(entries);
         var rows = entries.Select(e => (Entry: e, Row: TurnRow.Of(_validator.Validate(e.Turn)))).ToList();
-        return Run(c =>
+        return Write(c =>
         {
             using var tx = c.BeginTransaction();
             var added = 0;
@@ -367,10 +412,29 @@ public sealed class SqliteJournal : IDialogueJournal
     // ---- plumbing
 
     private Task<bool> Change(string sql, CancellationToken ct, params (string, object?)[] parameters) =>
-        Run(c => Execute(c, sql, parameters) == 1, ct);
+        Write(c => Execute(c, sql, parameters) == 1, ct);
+
+    /// <summary>
+    /// Runs a write of this process once no other write of this process holds the journal, so in-process writers
+    /// queue here in order instead of in SQLite's busy handler (which may sleep a whole second between tries).
+    /// </summary>
+    private Task<T> Write<T>(Func<SqliteConnection, T> work, CancellationToken ct) => Task.Run(async () =>
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            return OnConnection(work);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }, ct);
 
     /// <summary>Runs <paramref name="work"/> on a pooled connection off the caller's thread (SQLite calls block).</summary>
-    private Task<T> Run<T>(Func<SqliteConnection, T> work, CancellationToken ct) => Task.Run(() =>
+    private Task<T> Run<T>(Func<SqliteConnection, T> work, CancellationToken ct) => Task.Run(() => OnConnection(work), ct);
+
+    private T OnConnection<T>(Func<SqliteConnection, T> work)
     {
         try
         {
@@ -381,7 +445,7 @@ public sealed class SqliteJournal : IDialogueJournal
         {
             throw Unavailable(_path, "failed", e);
         }
-    }, ct);
+    }
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
@@ -448,6 +512,7 @@ public sealed class SqliteJournal : IDialogueJournal
         await _appends.DisposeAsync();
         _insert.Dispose();
         _writer.Dispose();
+        _writeGate.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
 }

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using MemoSync.Operations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace MemoSync.Cli.Operations;
+
+/// <summary>What <c>memosync run</c> adds for production: systemd notify and watchdog, the readiness probe, retention (<c>MEMOSYNC_RETENTION_DAYS</c>), the rotated log file, and the metrics endpoint.</summary>
+internal sealed class DaemonOperations
+{
+    private readonly Option<int?> _metricsPort = new("--metrics-port")
+    {
+        Description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics.",
+        Validators = { r => { if (r.GetValueOrDefault<int?>() is < 1 or > 65535) { r.AddError("--metrics-port must be a TCP port (1-65535)"); } } },
+    };
+
+    private readonly Option<string?> _logFile = new("--log-file") { Description = "Write the log (the guide's auto_sync.log lines) to this file instead of the console, rotated." };
+
+    private readonly Option<long> _logMaxBytes = new("--log-max-bytes")
+    {
+        Description = "Begin a new log file when the current one reaches this size; 0 never by size (logrotate).",
+        DefaultValueFactory = _ => 10 * 1024 * 1024,
+        Validators = { r => { if (r.GetValueOrDefault<long>() < 0) { r.AddError("--log-max-bytes must be 0 or more"); } } },
+    };
+
+    private readonly Option<LogRoll> _logRoll = new("--log-roll") { Description = "Begin a new log file every day, hour, or never by age (none).", DefaultValueFactory = _ => LogRoll.Day };
+
+    private readonly Option<int> _logKeep = new("--log-keep")
+    {
+        Description = "Log files kept, the current one included.",
+        DefaultValueFactory = _ => 14,
+        Validators = { r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--log-keep must be 1 or more"); } } },
+    };
+
+    /// <summary>Adds the operations options to <paramref name="command"/>.</summary>
+    public static DaemonOperations AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var operations = new DaemonOperations();
+        foreach (var option in new Option[] { operations._metricsPort, operations._logFile, operations._logMaxBytes, operations._logRoll, operations._logKeep })
+        {
+            command.Options.Add(option);
+        }
+        return operations;
+    }
+
+    /// <summary>Wires the operations parts into the daemon's host.</summary>
+    /// <exception cref="CliFailure">A setting has a value that cannot be used; the message names it.</exception>
+    public void Configure(HostApplicationBuilder builder, ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.GetValue(_logFile) is { Length: > 0 } logFile)
+        {
+            builder.Logging.AddAutoSyncLog(new LogFileOptions
+            {
+                Path = logFile,
+                MaxBytes = result.GetValue(_logMaxBytes),
+                Roll = result.GetValue(_logRoll),
+                Keep = result.GetValue(_logKeep),
+            });
+        }
+        if (result.GetValue(_metricsPort) is { } port)
+        {
+            builder.Services.AddMemoSyncMetrics(port);
+        }
+        builder.Services.AddHostedService<StartupProbe>();
+        try
+        {
+            builder.Services.AddSingleton(RetentionOptions.FromSettings(name => builder.Configuration[name]));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliFailure(ExitCodes.BadSetting, e.Message, e);
+        }
+        builder.Services.AddHostedService<RetentionService>();
+        builder.Services.AddSystemdIntegration();
+    }
+}

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Sockets;
+using MemoSync.Cli.Operations;
+using MemoSync.Delivery;
+using MemoSync.Dialogue;
+using MemoSync.Emulator;
+using MemoSync.Hosting;
+using MemoSync.Journal;
+using MemoSync.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MemoSync.Cli.Tests;
+
+/// <summary>The Prometheus endpoint of the daemon, scraped over loopback after a run whose every count is known.</summary>
+public sealed class MetricsEndpointTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("memosync-metrics-").FullName;
+
+    [Fact]
+    public async Task The_endpoint_shows_every_count_of_a_known_run()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        var port = FreePort();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddMemoSync(o =>
+        {
+            o.MemobaseUrl = server.Emulator.BaseAddress.ToString();
+            o.MemobaseToken = RunningEmulator.Token;
+            o.JournalPath = Path.Combine(_dir, "memosync.db");
+            // One attempt per delivery and no sweep during the test: every count below follows from the turns recorded.
+            o.Delivery = new DeliveryOptions { MaxRetries = 1, SweepInterval = TimeSpan.FromHours(1) };
+        });
+        builder.Services.AddMemoSyncMetrics(port);
+        using var host = builder.Build();
+        await host.StartAsync();
+        var journal = host.Services.GetRequiredService<IDialogueJournal>();
+        var worker = host.Services.GetRequiredService<RealtimeSyncWorker>();
+        Task Say(string user, int turns) => RecordAsync(new DialogueRecorder(journal, worker, user, null, TimeProvider.System), turns);
+
+        // Two turns Memobase refuses (errno 400): dead at once.
+        server.Emulator.Faults = new FaultSettings { RejectRate = 1 };
+        await Say("dana", 1);
+        await Say("erin", 1);
+        await WaitAsync(journal, s => s.Dead == 2);
+        // Five delivered.
+        server.Emulator.Faults = new FaultSettings();
+        await Say("alice", 5);
+        await WaitAsync(journal, s => s.Synced == 5);
+        // Memobase down: bob's first turn fails once (a retry charged); his second is deferred behind it.
+        server.Emulator.Faults = new FaultSettings { Outage = true };
+        await Say("bob", 1);
+        await WaitAsync(journal, s => s.RecentErrors.Any(e => e.UserId == "bob"));
+        await Say("bob", 1);
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (worker.Statistics.DeferredCount < 1)
+            {
+                await Task.Delay(20, deadline.Token);
+            }
+        }
+
+        var metrics = await ScrapeUntilAsync(port, m => m["memosync_journal_pending"] == 2);
+
+        Assert.Equal(9, metrics["memosync_journal_recorded_total"]);
+        Assert.Equal(5, metrics["memosync_delivery_delivered_total"]);
+        Assert.Equal(1, metrics["memosync_delivery_failed_total"]);
+        Assert.Equal(2, metrics["memosync_delivery_dead_total"]);
+        Assert.Equal(1, metrics["memosync_turns_deferred_total"]);
+        Assert.Equal(2, metrics["memosync_journal_dead_turns"]);
+        Assert.Equal(5, metrics["memosync_delivery_latency_milliseconds_count"]);
+        Assert.InRange(metrics["memosync_delivery_latency_milliseconds_sum"] ?? double.NaN, 0.001, 60_000);
+        Assert.InRange(metrics["memosync_journal_oldest_pending_age_seconds"] ?? double.NaN, 0.001, 600);
+        Assert.Equal(2, metrics["memosync_memobase_errors_total", "kind=\"permanent\""]);
+        Assert.Equal(1, metrics["memosync_memobase_errors_total", "kind=\"transient\""]);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_daemon_counts_what_its_sweeper_delivers()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        var journalPath = Path.Combine(_dir, "daemon.db");
+        await using (var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = journalPath }))
+        {
+            // Recorded a minute ago by a process that is gone: the daemon's sweeper owns them.
+            var past = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-1));
+            await journal.AppendManyAsync(Enumerable.Range(0, 12)
+                .Select(i => Turn.Create($"user-{i % 3}", null, [new(Memobase.Models.ChatMessage.UserRole, $"turn {i}")], past)).ToList());
+        }
+        var port = FreePort();
+        using var daemon = CliProcess.Start(new Dictionary<string, string>
+        {
+            ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
+            ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
+            ["MEMOBASE_SYNC_INTERVAL"] = "1",
+            ["MEMOSYNC_JOURNAL"] = journalPath,
+        }, "run", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            var metrics = await ScrapeUntilAsync(port, m => m["memosync_delivery_delivered_total"] == 12 && m["memosync_journal_pending"] == 0);
+
+            Assert.Equal(12, metrics["memosync_delivery_latency_milliseconds_count"]);
+            Assert.InRange(metrics["memosync_delivery_latency_milliseconds_sum"] ?? double.NaN, 12 * 60_000, 12 * 300_000);
+            Assert.Null(metrics["memosync_delivery_failed_total"]);
+            Assert.Equal(12, server.Emulator.GetStats().BlobsReceived);
+        }
+        finally
+        {
+            daemon.Kill();
+        }
+    }
+
+    private static async Task RecordAsync(DialogueRecorder recorder, int turns)
+    {
+        for (var i = 0; i < turns; i++)
+        {
+            recorder.AddUserMessage($"message {i}");
+            recorder.AddAssistantMessage("noted");
+            await recorder.FinalizeTurnAsync();
+        }
+    }
+
+    private static async Task WaitAsync(IDialogueJournal journal, Func<JournalStatus, bool> done)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!done(await journal.GetStatusAsync(10, deadline.Token)))
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+
+    private static async Task<PrometheusScrape> ScrapeUntilAsync(int port, Func<PrometheusScrape, bool> ready)
+    {
+        using var http = new HttpClient();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            // Null until the daemon listens.
+            if (await PrometheusScrape.ReadAsync(http, port, deadline.Token) is { } scrape && ready(scrape))
+            {
+                return scrape;
+            }
+            await Task.Delay(200, deadline.Token);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
