@@ -146,6 +146,13 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
             var stored = await StoredOrderAsync(server, user.Key);
             // A turn whose answer was lost is stored again at once, before its user's next turn: collapse those repeats.
             var order = stored.Where((id, i) => i == 0 || stored[i - 1] != id).ToList();
+            if (!user.Select(e => e.Turn.Id).SequenceEqual(order))
+            {
+                // Said by position in the user's recording, which a list of ids would hide.
+                var index = user.Select((e, i) => (e.Turn.Id, i)).ToDictionary(x => x.Id, x => x.i);
+                output.WriteLine($"{user.Key}: stored {string.Join(" ", stored.Select(id => index[id]))}; retries {string.Join(" ", user.Select(e => e.RetryCount))}; "
+                    + $"leased by the killed daemon {string.Join(" ", orphaned.Where(index.ContainsKey).Select(id => index[id]))}");
+            }
             Assert.Equal(user.Select(e => e.Turn.Id), order);
         }
     }

@@ -39,8 +39,10 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
         {
             var claimedNow = await journal.ClaimDueAsync(options.SweepBatchSize, _owner, options.Lease, options.RealtimeGrace, ct);
             var batch = claimedNow.Where(e => seen.Add(e.Turn.Id)).ToList();
-            // A turn already tried in this sweep (due again at once) waits for the next sweep, its lease handed back.
-            await ReleaseAsync(claimedNow.Except(batch), ct);
+            // A turn already tried in this sweep (due again already) waits for the next sweep, its lease handed back,
+            // and so do its user's later turns in this batch, so that they are not delivered before it.
+            var waiting = claimedNow.Except(batch).ToList();
+            await ReleaseAsync(waiting, ct);
             if (batch.Count == 0)
             {
                 break;
@@ -50,9 +52,19 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
                 LogSweepStart(logger, batch.Count);
             }
             claimed += batch.Count;
-            var blocked = new HashSet<string>();
+            var blocked = waiting.Select(e => e.Turn.UserId).ToHashSet();
             foreach (var entry in batch)
             {
+                if (entry.LeaseUntil is { } until && until - time.GetUtcNow() < options.Lease / 2)
+                {
+                    // Half the batch's lease is spent: hand the rest back and claim again, so that no turn is sent on a
+                    // lease about to run out, which another process could take over while this one still sends.
+                    var rest = batch.SkipWhile(e => e != entry).ToList();
+                    await ReleaseAsync(rest, ct);
+                    seen.ExceptWith(rest.Select(e => e.Turn.Id));
+                    LogLeaseSpent(logger, rest.Count);
+                    break;
+                }
                 if (blocked.Contains(entry.Turn.UserId))
                 {
                     // An earlier turn of this user failed: this one waits, uncharged, so the user's turns arrive in order.
@@ -132,6 +144,9 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Sweep done: {Synced} synced, {Retrying} to retry, {Dead} dead")]
     private static partial void LogSweepDone(ILogger logger, int synced, int retrying, int dead);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Half the batch's lease is spent: {Count} turns handed back and claimed again")]
+    private static partial void LogLeaseSpent(ILogger logger, int count);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Memobase refused the token or URL; delivery paused, no turn was charged")]
     private static partial void LogPaused(ILogger logger);
