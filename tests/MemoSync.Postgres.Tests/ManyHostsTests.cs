@@ -124,8 +124,10 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(90)));
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(90)));
         var recorded = first.Lines.Concat(second.Lines).Where(l => l.Length == 36).Select(Guid.Parse).ToList();
-        await WaitUntilAsync(() => Task.FromResult(server.Emulator.GetStats().Users.Sum(u => u.DistinctTurns) >= recorded.Count),
-            TimeSpan.FromSeconds(120), "delivery of every recorded turn");
+        await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
+        // Stored is not yet synced: the daemon marks the turn once the answer is back, or sends it again if it was lost.
+        await WaitUntilAsync(async () => server.Emulator.GetStats().Users.Sum(u => u.DistinctTurns) >= recorded.Count
+            && (await journal.GetStatusAsync()).Synced >= recorded.Count, TimeSpan.FromSeconds(120), "delivery of every recorded turn");
         var stats = server.Emulator.GetStats();
         server.Emulator.Faults = new FaultSettings();
 
@@ -136,7 +138,6 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
         // A turn is stored twice only when its answer was lost: to a fault, or to the daemon killed while it waited for it.
         Assert.InRange(stats.Duplicates, 0, stats.LostAnswers + orphaned.Count);
 
-        await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
         var synced = (await journal.ListAsync(TurnState.Synced, int.MaxValue)).Select(e => e.Turn.Id).ToHashSet();
         Assert.All(recorded, id => Assert.Contains(id, synced));
         Assert.All(orphaned, id => Assert.Contains(id, synced));
