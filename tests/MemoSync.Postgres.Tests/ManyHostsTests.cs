@@ -163,23 +163,25 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
     {
         // Every request fails, so each delivery attempt is exactly one request (the user lookup) that the emulator counts.
         await using var server = await RunningEmulator.StartAsync(o => o.Faults = new FaultSettings { Http500Rate = 1 });
-        await using (var journal = PostgresJournal.Open(TestPostgres.Options(_schema)))
+        await using (var recorder = PostgresJournal.Open(TestPostgres.Options(_schema)))
         {
-            await journal.AppendAsync(Turn.Create("carol", null, [new("user", "我喜欢打网球"), new("assistant", "好的！")], TimeProvider.System));
+            await recorder.AppendAsync(Turn.Create("carol", null, [new("user", "我喜欢打网球"), new("assistant", "好的！")], TimeProvider.System));
         }
         StartDaemons(server);
 
         var attempts = new List<TimeSpan>();
         var clock = Stopwatch.StartNew();
+        await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
         await WaitUntilAsync(async () =>
         {
+            // Death first, then the count: the attempt that kills the turn is counted before the turn is dead.
+            var dead = (await journal.GetStatusAsync()).Dead == 1;
             var requests = server.Emulator.GetStats().Requests;
             while (attempts.Count < requests)
             {
                 attempts.Add(clock.Elapsed);
             }
-            await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
-            return (await journal.GetStatusAsync()).Dead == 1 && clock.Elapsed > attempts[^1] + TimeSpan.FromSeconds(2);
+            return dead && clock.Elapsed > attempts[^1] + TimeSpan.FromSeconds(2);
         }, TimeSpan.FromSeconds(90), "the failing turn's death after its retries");
 
         var gaps = attempts.Zip(attempts.Skip(1), (a, b) => b - a).ToList();
