@@ -124,8 +124,10 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(90)));
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(90)));
         var recorded = first.Lines.Concat(second.Lines).Where(l => l.Length == 36).Select(Guid.Parse).ToList();
-        await WaitUntilAsync(() => Task.FromResult(server.Emulator.GetStats().Users.Sum(u => u.DistinctTurns) >= recorded.Count),
-            TimeSpan.FromSeconds(120), "delivery of every recorded turn");
+        await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
+        // Stored is not yet synced: the daemon marks the turn once the answer is back, or sends it again if it was lost.
+        await WaitUntilAsync(async () => server.Emulator.GetStats().Users.Sum(u => u.DistinctTurns) >= recorded.Count
+            && (await journal.GetStatusAsync()).Synced >= recorded.Count, TimeSpan.FromSeconds(120), "delivery of every recorded turn");
         var stats = server.Emulator.GetStats();
         server.Emulator.Faults = new FaultSettings();
 
@@ -136,7 +138,6 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
         // A turn is stored twice only when its answer was lost: to a fault, or to the daemon killed while it waited for it.
         Assert.InRange(stats.Duplicates, 0, stats.LostAnswers + orphaned.Count);
 
-        await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
         var synced = (await journal.ListAsync(TurnState.Synced, int.MaxValue)).Select(e => e.Turn.Id).ToHashSet();
         Assert.All(recorded, id => Assert.Contains(id, synced));
         Assert.All(orphaned, id => Assert.Contains(id, synced));
@@ -146,6 +147,13 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
             var stored = await StoredOrderAsync(server, user.Key);
             // A turn whose answer was lost is stored again at once, before its user's next turn: collapse those repeats.
             var order = stored.Where((id, i) => i == 0 || stored[i - 1] != id).ToList();
+            if (!user.Select(e => e.Turn.Id).SequenceEqual(order))
+            {
+                // Said by position in the user's recording, which a list of ids would hide.
+                var index = user.Select((e, i) => (e.Turn.Id, i)).ToDictionary(x => x.Id, x => x.i);
+                output.WriteLine($"{user.Key}: stored {string.Join(" ", stored.Select(id => index[id]))}; retries {string.Join(" ", user.Select(e => e.RetryCount))}; "
+                    + $"leased by the killed daemon {string.Join(" ", orphaned.Where(index.ContainsKey).Select(id => index[id]))}");
+            }
             Assert.Equal(user.Select(e => e.Turn.Id), order);
         }
     }
@@ -159,17 +167,17 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
         // Each daemon first asks for Memobase's health once (it fails, and the daemon goes on): those are no delivery attempts.
         await WaitUntilAsync(() => Task.FromResult(server.Emulator.GetStats().Requests >= Daemons), TimeSpan.FromSeconds(60), "every daemon's first health check");
         var before = server.Emulator.GetStats().Requests;
-        await using (var journal = PostgresJournal.Open(TestPostgres.Options(_schema)))
+        await using (var recorder = PostgresJournal.Open(TestPostgres.Options(_schema)))
         {
-            await journal.AppendAsync(Turn.Create("carol", null, [new("user", "我喜欢打网球"), new("assistant", "好的！")], TimeProvider.System));
+            await recorder.AppendAsync(Turn.Create("carol", null, [new("user", "我喜欢打网球"), new("assistant", "好的！")], TimeProvider.System));
         }
 
         var attempts = new List<TimeSpan>();
         var clock = Stopwatch.StartNew();
+        await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
         await WaitUntilAsync(async () =>
         {
             // Dead first, then the count: the emulator counts a request before it answers, so a death seen here has its last attempt counted.
-            await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
             var dead = (await journal.GetStatusAsync()).Dead == 1;
             var requests = server.Emulator.GetStats().Requests - before;
             while (attempts.Count < requests)

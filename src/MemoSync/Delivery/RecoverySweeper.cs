@@ -78,6 +78,7 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
                     await ReleaseAsync(rest, ct);
                     seen.ExceptWith(rest.Select(e => e.Turn.Id));
                     claimed -= rest.Count;
+                    LogLeaseSpent(logger, rest.Count);
                     break;
                 }
                 if (blocked.Contains(entry.Turn.UserId))
@@ -164,6 +165,9 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Sweep done: {Synced} synced, {Retrying} to retry, {Dead} dead")]
     private static partial void LogSweepDone(ILogger logger, int synced, int retrying, int dead);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Half the batch's lease is spent: {Count} turns handed back and claimed again")]
+    private static partial void LogLeaseSpent(ILogger logger, int count);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Memobase refused the token or URL; delivery paused, no turn was charged")]
     private static partial void LogPaused(ILogger logger);

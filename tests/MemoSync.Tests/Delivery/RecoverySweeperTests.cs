@@ -103,6 +103,39 @@ public sealed class RecoverySweeperTests : IAsyncLifetime
         }
     }
 
+    /// <summary>The turn ids Memobase stored for a user, in the order it stored them.</summary>
+    private async Task<List<Guid>> StoredTurnIdsAsync(string user)
+    {
+        var id = MemobaseUserId.FromName(user);
+        var stored = new List<Guid>();
+        foreach (var blobId in await _server.Client.ListBlobIdsAsync(id, BlobType.Chat, 0, 100))
+        {
+            stored.Add(Guid.Parse((string)(await _server.Client.GetBlobAsync(id, blobId)).Fields![TurnDelivery.TurnIdField]!));
+        }
+        return stored;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task A_turn_due_again_before_its_sweep_ends_keeps_its_users_later_turns_behind_it(int seed)
+    {
+        var turns = await RecordAsync(6, "alice", "bob", "张三");
+        // A sweep interval of a tick makes a failed turn due again at once, inside the sweep that failed it.
+        var options = _options with { SweepInterval = TimeSpan.FromTicks(1), SweepBatchSize = 4 };
+        _server.Emulator.Faults = new FaultSettings { Http500Rate = 0.4, Seed = seed };
+
+        await SweepUntilSettledAsync(Sweeper(options: options));
+
+        _server.Emulator.Faults = new FaultSettings();
+        foreach (var user in new[] { "alice", "bob", "张三" })
+        {
+            Assert.Equal(turns.Where(t => t.UserId == user).Select(t => t.Id), await StoredTurnIdsAsync(user));
+        }
+    }
+
     [Theory]
     [InlineData("http500")]
     [InlineData("http503")]
