@@ -27,15 +27,14 @@ internal sealed class ClusterBenchmark(string connectionString, int runs, TextWr
     {
         var server = new NpgsqlConnectionStringBuilder(connectionString);
         output.WriteLine($"cluster benchmark: {runs} runs, PostgreSQL on {server.Host}:{server.Port}, {Environment.ProcessorCount} cores");
-        var results = new Dictionary<string, List<double>>();
-        void Add(string name, double value) => (results.TryGetValue(name, out var list) ? list : results[name] = []).Add(value);
+        var results = new ResultTable();
 
         await using var emulator = await MemobaseEmulator.StartAsync(new EmulatorOptions { Port = 0, AccessToken = Token });
         for (var run = 1; run <= runs; run++)
         {
             foreach (var writers in Writers)
             {
-                Add($"appends/s, {writers} writers", await AppendThroughputAsync(writers));
+                results.Add($"appends/s, {writers} writers", await AppendThroughputAsync(writers));
             }
             foreach (var latency in LatenciesMs)
             {
@@ -43,22 +42,16 @@ internal sealed class ClusterBenchmark(string connectionString, int runs, TextWr
                 foreach (var daemons in DaemonCounts)
                 {
                     var delivery = await DeliveryAsync(emulator, daemons);
-                    Add($"turns delivered/s, {latency} ms emulator, {daemons} daemons", delivery.TurnsPerSecond);
-                    Add($"CPU ms per turn, {latency} ms emulator, {daemons} daemons: daemons + emulator", delivery.DaemonCpuMs + delivery.EmulatorCpuMs);
+                    results.Add($"turns delivered/s, {latency} ms emulator, {daemons} daemons", delivery.TurnsPerSecond);
+                    results.Add($"CPU ms per turn, {latency} ms emulator, {daemons} daemons: daemons + emulator", delivery.DaemonCpuMs + delivery.EmulatorCpuMs);
                 }
-                Add($"{latency} ms emulator: 2 daemons / 1", results[$"turns delivered/s, {latency} ms emulator, 2 daemons"][^1] / results[$"turns delivered/s, {latency} ms emulator, 1 daemons"][^1]);
-                Add($"{latency} ms emulator: 4 daemons / 1", results[$"turns delivered/s, {latency} ms emulator, 4 daemons"][^1] / results[$"turns delivered/s, {latency} ms emulator, 1 daemons"][^1]);
+                results.Add($"{latency} ms emulator: 2 daemons / 1", results.Latest($"turns delivered/s, {latency} ms emulator, 2 daemons") / results.Latest($"turns delivered/s, {latency} ms emulator, 1 daemons"));
+                results.Add($"{latency} ms emulator: 4 daemons / 1", results.Latest($"turns delivered/s, {latency} ms emulator, 4 daemons") / results.Latest($"turns delivered/s, {latency} ms emulator, 1 daemons"));
             }
             output.WriteLine($"run {run}: done");
         }
 
-        output.WriteLine();
-        output.WriteLine($"| measure | median of {runs} runs | runs |");
-        output.WriteLine("| --- | ---: | --- |");
-        foreach (var (name, values) in results)
-        {
-            output.WriteLine($"| {name} | {Samples.Median(values):0.###} | {string.Join(", ", values.Select(v => v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)))} |");
-        }
+        results.Print(output, runs);
     }
 
     private static Turn NewTurn(string user, int i, TimeProvider time) => Turn.Create(user, "bench",
@@ -107,7 +100,7 @@ internal sealed class ClusterBenchmark(string connectionString, int runs, TextWr
         var (journal, schema) = Fresh();
         var location = "postgres:" + new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ConnectionString;
         var lastLines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var processes = Enumerable.Range(0, daemons).Select(i => StartDaemon(emulator, location, i == 0 ? lastLines : new())).ToList();
+        var processes = Enumerable.Range(0, daemons).Select(i => Daemon.Start(emulator, Token, location, i == 0 ? lastLines : new())).ToList();
         // A daemon has swept once when its start has settled; on 2 busy cores starting takes a few seconds.
         await Task.Delay(TimeSpan.FromSeconds(3 + daemons));
 
@@ -163,32 +156,4 @@ internal sealed class ClusterBenchmark(string connectionString, int runs, TextWr
     /// <param name="DaemonCpuMs">CPU time of all daemons per turn.</param>
     /// <param name="EmulatorCpuMs">CPU time of this process (the emulator, and this loop watching it) per turn.</param>
     private sealed record Delivery(double TurnsPerSecond, double DaemonCpuMs, double EmulatorCpuMs);
-
-    /// <summary>Starts <c>memosync run</c>, keeping the last lines it writes in <paramref name="lastLines"/> (and its pipes drained).</summary>
-    private static Process StartDaemon(MemobaseEmulator emulator, string journal, System.Collections.Concurrent.ConcurrentQueue<string> lastLines)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"));
-        start.ArgumentList.Add("run");
-        start.Environment["MEMOBASE_URL"] = emulator.BaseAddress.ToString();
-        start.Environment["MEMOBASE_TOKEN"] = Token;
-        start.Environment["MEMOBASE_SYNC_INTERVAL"] = "1";
-        start.Environment["MEMOSYNC_REALTIME_GRACE"] = "0";
-        start.Environment["MEMOSYNC_JOURNAL"] = journal;
-        // A log line per turn, per request or per new user would measure the console, not delivery.
-        start.Environment["Logging__LogLevel__Default"] = "Error";
-        var process = Process.Start(start)!;
-        void Keep(object sender, DataReceivedEventArgs line)
-        {
-            lastLines.Enqueue(line.Data ?? "");
-            while (lastLines.Count > 20 && lastLines.TryDequeue(out _))
-            {
-            }
-        }
-        process.OutputDataReceived += Keep;
-        process.ErrorDataReceived += Keep;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
 }

@@ -20,35 +20,28 @@ internal sealed class JournalBenchmark(string directory, int runs, TextWriter ou
     {
         Directory.CreateDirectory(directory);
         output.WriteLine($"journal benchmark: {runs} runs, files in {directory}, {Environment.ProcessorCount} cores");
-        var results = new Dictionary<string, List<double>>();
-        void Add(string name, double value) => (results.TryGetValue(name, out var list) ? list : results[name] = []).Add(value);
+        var results = new ResultTable();
 
         for (var run = 1; run <= runs; run++)
         {
             var fsync = FsyncTimes();
-            Add("fsync p50 (ms)", Samples.Median(fsync));
+            results.Add("fsync p50 (ms)", Samples.Median(fsync));
             var latency = await AppendLatencyAsync();
-            Add("append p50 (ms)", Samples.Median(latency));
-            Add("append p99 (ms)", Samples.Percentile(latency, 99));
-            Add("append p50 / fsync p50", Samples.Median(latency) / Samples.Median(fsync));
+            results.Add("append p50 (ms)", Samples.Median(latency));
+            results.Add("append p99 (ms)", Samples.Percentile(latency, 99));
+            results.Add("append p50 / fsync p50", Samples.Median(latency) / Samples.Median(fsync));
             foreach (var writers in Writers)
             {
-                Add($"appends/s, {writers} writers", await ThroughputAsync(writers));
+                results.Add($"appends/s, {writers} writers", await ThroughputAsync(writers));
             }
-            Add("64 writers / 1 writer", results["appends/s, 64 writers"][^1] / results["appends/s, 1 writers"][^1]);
+            results.Add("64 writers / 1 writer", results.Latest("appends/s, 64 writers") / results.Latest("appends/s, 1 writers"));
             output.WriteLine($"run {run}: done");
         }
         var claim = await ClaimLatencyAsync();
-        Add("claim 100 p50 (ms), 1M synced + 1k pending", Samples.Median(claim));
-        Add("claim 100 p99 (ms), 1M synced + 1k pending", Samples.Percentile(claim, 99));
+        results.Add("claim 100 p50 (ms), 1M synced + 1k pending", Samples.Median(claim));
+        results.Add("claim 100 p99 (ms), 1M synced + 1k pending", Samples.Percentile(claim, 99));
 
-        output.WriteLine();
-        output.WriteLine($"| measure | median of {runs} runs | runs |");
-        output.WriteLine("| --- | ---: | --- |");
-        foreach (var (name, values) in results)
-        {
-            output.WriteLine($"| {name} | {Samples.Median(values):0.###} | {string.Join(", ", values.Select(v => v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)))} |");
-        }
+        results.Print(output, runs);
     }
 
     /// <summary>This machine's cost of making 4 KiB durable: write then fsync, as a commit does.</summary>

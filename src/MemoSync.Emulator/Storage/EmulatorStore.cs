@@ -44,6 +44,11 @@ internal sealed class EmulatorStore : IDisposable
             CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
                 event_data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS project (key TEXT PRIMARY KEY, value TEXT);
+            -- Every insert sums its user's idle buffer, and reads and cascading deletes go by user: without these, each
+            -- of them would scan every user's rows, and a long run would slow down with all it has received.
+            CREATE INDEX IF NOT EXISTS buffer_user ON buffer(user_id, blob_type, status, seq);
+            CREATE INDEX IF NOT EXISTS profiles_user ON profiles(user_id);
+            CREATE INDEX IF NOT EXISTS events_user ON events(user_id, created_at);
             """);
     }
 

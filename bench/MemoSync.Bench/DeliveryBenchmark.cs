@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MemoSync.Delivery;
+using MemoSync.Dialogue;
+using MemoSync.Emulator;
+using MemoSync.Journal;
+using MemoSync.Memobase;
+using MemoSync.Memobase.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MemoSync.Bench;
+
+/// <summary>
+/// Delivery through the real path: turns recorded with <see cref="DialogueRecorder"/> into a SQLite journal, delivered by
+/// the <see cref="RealtimeSyncWorker"/> over loopback HTTP to the emulator (in this process). Per run: recorded→synced
+/// latency with the emulator answering at once and after 20 ms, and turns delivered per second with 1, 4 and 16 users.
+/// Once: <c>memosync run</c> (a child process) idle, and draining backlogs of 10,000 and 100,000 turns: its memory and the
+/// time the drain takes.
+/// </summary>
+internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter output)
+{
+    private const string Token = "bench-token";
+    private const int LatencyTurns = 200;
+    private const int ThroughputTurns = 4800;
+    private static readonly int[] LatenciesMs = [0, 20];
+    private static readonly int[] UserCounts = [1, 4, 16];
+    private static readonly int[] Backlogs = [10_000, 100_000];
+
+    public async Task RunAsync()
+    {
+        Directory.CreateDirectory(directory);
+        output.WriteLine($"delivery benchmark: {runs} runs, files in {directory}, {Environment.ProcessorCount} cores");
+        var results = new ResultTable();
+        await using (var emulator = await MemobaseEmulator.StartAsync(new EmulatorOptions { Port = 0, AccessToken = Token }))
+        {
+            using var http = new HttpClient();
+            var client = new MemobaseClient(http, new MemobaseClientOptions { BaseUrl = emulator.BaseAddress.ToString(), Token = Token });
+            for (var run = 1; run <= runs; run++)
+            {
+                foreach (var latency in LatenciesMs)
+                {
+                    emulator.Faults = new FaultSettings { LatencyMinMs = latency, LatencyMaxMs = latency };
+                    var statistics = await LatencyAsync(client);
+                    results.Add($"recorded→synced p50 (ms), emulator +{latency} ms", statistics.LatencyPercentile(50)!.Value);
+                    results.Add($"recorded→synced p99 (ms), emulator +{latency} ms", statistics.LatencyPercentile(99)!.Value);
+                }
+                emulator.Faults = new FaultSettings();
+                foreach (var users in UserCounts)
+                {
+                    results.Add($"turns delivered/s, {users} users", await ThroughputAsync(client, users));
+                }
+                output.WriteLine($"run {run}: done");
+            }
+            await DaemonAsync(emulator, results);
+        }
+        results.Print(output, runs);
+    }
+
+    private (SqliteJournal Journal, RealtimeSyncWorker Worker) Fresh(MemobaseClient client, string name, int queue)
+    {
+        var path = Path.Combine(directory, name);
+        foreach (var file in Directory.GetFiles(directory, name + "*"))
+        {
+            File.Delete(file);
+        }
+        var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = path });
+        var options = new DeliveryOptions();
+        var delivery = new TurnDelivery(client, journal, options, TimeProvider.System, NullLogger<TurnDelivery>.Instance);
+        // Each lane gets an equal share of the queue, and one user's turns all take one lane: room for every turn in each.
+        var lanes = new WorkerOptions().Lanes;
+        return (journal, new RealtimeSyncWorker(journal, delivery, options, new WorkerOptions { MaxQueueSize = queue * lanes }, TimeProvider.System,
+            NullLogger<RealtimeSyncWorker>.Instance));
+    }
+
+    private static async Task RecordAsync(DialogueRecorder recorder, int i)
+    {
+        recorder.AddUserMessage($"turn {i}: what should I cook tonight?");
+        recorder.AddAssistantMessage("How about a tomato and egg stir-fry?");
+        await recorder.FinalizeTurnAsync();
+    }
+
+    private static async Task UntilSyncedAsync(RealtimeSyncWorker worker, long count)
+    {
+        while (worker.Statistics.SyncedCount < count)
+        {
+            if (worker.Statistics.FailedCount + worker.Statistics.DeferredCount > 0)
+            {
+                throw new InvalidOperationException("a turn was not delivered at once: the benchmark measures the real-time path alone");
+            }
+            await Task.Delay(1);
+        }
+    }
+
+    /// <summary>
+    /// One turn at a time, each recorded once the one before is synced: the latency of a turn, not of a queue. The worker
+    /// measures it, from the turn's making (before its durable append) to its synced mark; the first turn also creates the user.
+    /// </summary>
+    private async Task<SyncStatistics> LatencyAsync(MemobaseClient client)
+    {
+        var (journal, worker) = Fresh(client, "latency.db", LatencyTurns);
+        var recorder = new DialogueRecorder(journal, worker, $"latency-{Guid.NewGuid():N}", "bench", TimeProvider.System);
+        for (var i = 0; i < LatencyTurns; i++)
+        {
+            await RecordAsync(recorder, i);
+            await UntilSyncedAsync(worker, i + 1);
+        }
+        await worker.DisposeAsync();
+        await journal.DisposeAsync();
+        return worker.Statistics;
+    }
+
+    /// <summary><paramref name="users"/> conversations recording as fast as they can; from the first record to the last turn synced.</summary>
+    private async Task<double> ThroughputAsync(MemobaseClient client, int users)
+    {
+        var (journal, worker) = Fresh(client, $"throughput-{users}.db", ThroughputTurns);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, users).Select(u => Task.Run(async () =>
+        {
+            var recorder = new DialogueRecorder(journal, worker, $"user-{run}-{u}", "bench", TimeProvider.System);
+            for (var i = 0; i < ThroughputTurns / users; i++)
+            {
+                await RecordAsync(recorder, i);
+            }
+        })));
+        await UntilSyncedAsync(worker, ThroughputTurns);
+        var rate = ThroughputTurns / watch.Elapsed.TotalSeconds;
+        await worker.DisposeAsync();
+        await journal.DisposeAsync();
+        return rate;
+    }
+
+    /// <summary>
+    /// <c>memosync run</c> idle on an empty journal, then on journals holding a backlog of due turns (what an outage leaves):
+    /// its resident memory while it drains, at its peak, and the time from its start to the last turn delivered.
+    /// </summary>
+    private async Task DaemonAsync(MemobaseEmulator emulator, ResultTable results)
+    {
+        var idle = await WithDaemonAsync(emulator, "idle.db", 0, async daemon =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            return Daemon.Memory(daemon).Rss;
+        });
+        results.Add("memosync run idle RSS (MiB)", idle);
+        foreach (var backlog in Backlogs)
+        {
+            var before = emulator.GetStats().BlobsReceived;
+            var (seconds, peak) = await WithDaemonAsync(emulator, $"backlog-{backlog}.db", backlog, async daemon =>
+            {
+                var watch = Stopwatch.StartNew();
+                while (emulator.GetStats().BlobsReceived - before < backlog)
+                {
+                    if (daemon.HasExited || watch.Elapsed > TimeSpan.FromMinutes(20))
+                    {
+                        throw new InvalidOperationException($"memosync run delivered {emulator.GetStats().BlobsReceived - before} of {backlog} turns");
+                    }
+                    await Task.Delay(100);
+                }
+                return (watch.Elapsed.TotalSeconds, Daemon.Memory(daemon).Peak);
+            });
+            results.Add($"drain {backlog} turns (s)", seconds);
+            results.Add($"drain {backlog} turns: turns/s", backlog / seconds);
+            results.Add($"memosync run peak RSS (MiB), backlog {backlog}", peak);
+        }
+    }
+
+    private async Task<T> WithDaemonAsync<T>(MemobaseEmulator emulator, string name, int backlog, Func<Process, Task<T>> measure)
+    {
+        var path = Path.Combine(directory, name);
+        foreach (var file in Directory.GetFiles(directory, name + "*"))
+        {
+            File.Delete(file);
+        }
+        await using (var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = path }))
+        {
+            var run = Guid.NewGuid().ToString("N")[..8];
+            for (var start = 0; start < backlog; start += 1000)
+            {
+                await journal.AppendManyAsync(Enumerable.Range(start, Math.Min(1000, backlog - start))
+                    .Select(i => Turn.Create($"backlog-{run}-{i % 1000}", "bench",
+                        [new(ChatMessage.UserRole, $"turn {i}: what should I cook tonight?"), new(ChatMessage.AssistantRole, "How about a tomato and egg stir-fry?")],
+                        TimeProvider.System))
+                    .ToList());
+            }
+        }
+        using var daemon = Daemon.Start(emulator, Token, path, new ConcurrentQueue<string>());
+        try
+        {
+            return await measure(daemon);
+        }
+        finally
+        {
+            daemon.Kill();
+            await daemon.WaitForExitAsync();
+        }
+    }
+}
