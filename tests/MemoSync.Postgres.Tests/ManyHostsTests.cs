@@ -195,8 +195,9 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
         for (var k = 0; k < gaps.Count; k++)
         {
             var backoff = Math.Pow(2, k);
-            // Never sooner than its backoff (one daemon, not four, took it), and no later than one sweep after it fell due.
-            Assert.InRange(gaps[k].TotalSeconds, 0.8 * backoff - 0.1, 1.2 * backoff + 1.5);
+            // Never sooner than its backoff (one daemon, not four, took it), and no later than one sweep after it fell due,
+            // give or take the scheduling of four daemons, PostgreSQL and this test on two cores.
+            Assert.InRange(gaps[k].TotalSeconds, 0.8 * backoff - 0.1, 1.2 * backoff + 2.5);
         }
     }
 }
