@@ -43,6 +43,20 @@ public abstract class JournalConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_interrupted_turn_keeps_why_through_append_copy_and_claim()
+    {
+        var turn = NewTurn() with { Interruption = TurnInterruption.UserSpoke };
+        var copied = NewTurn() with { Interruption = TurnInterruption.Dropped };
+        await Journal.AppendAsync(turn);
+        await Journal.AddEntriesAsync([new JournalEntry(copied, TurnState.Pending, 0, copied.Timestamp, null, null, null, null)]);
+        await Journal.AppendAsync(NewTurn());
+
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var claimed = await Journal.ClaimDueAsync(10, "worker", Lease);
+        Assert.Equal([TurnInterruption.UserSpoke, TurnInterruption.Dropped, null], claimed.Select(e => e.Turn.Interruption));
+    }
+
+    [Fact]
     public async Task Appending_the_same_turn_twice_keeps_one()
     {
         var turn = NewTurn();

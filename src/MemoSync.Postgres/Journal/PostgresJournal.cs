@@ -15,7 +15,7 @@ namespace MemoSync.Journal;
 /// </summary>
 public sealed class PostgresJournal : IDialogueJournal
 {
-    private const string Columns = "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at";
+    private const string Columns = "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at, interruption";
     private const int MaxBatch = 1024;
 
     private readonly NpgsqlDataSource _source;
@@ -130,9 +130,9 @@ public sealed class PostgresJournal : IDialogueJournal
     private async Task CommitAsync(IReadOnlyList<TurnRow> rows)
     {
         await using var command = _source.CreateCommand("""
-            INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at)
-            SELECT id, user_id, session_id, messages, at, at
-            FROM unnest(@ids, @users, @sessions, @messages, @ats) WITH ORDINALITY AS r(id, user_id, session_id, messages, at, n)
+            INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption)
+            SELECT id, user_id, session_id, messages, at, at, interruption
+            FROM unnest(@ids, @users, @sessions, @messages, @ats, @interruptions) WITH ORDINALITY AS r(id, user_id, session_id, messages, at, interruption, n)
             ORDER BY n
             ON CONFLICT (id) DO NOTHING
             """);
@@ -141,6 +141,7 @@ public sealed class PostgresJournal : IDialogueJournal
         command.Parameters.Add(new NpgsqlParameter("sessions", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.SessionId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("messages", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Messages).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = rows.Select(r => r.Timestamp.ToUniversalTime()).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("interruptions", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Interruption).ToArray() });
         await command.ExecuteNonQueryAsync();
     }
 
@@ -315,11 +316,12 @@ public sealed class PostgresJournal : IDialogueJournal
                 }
                 var at = row.Timestamp.ToUniversalTime();
                 await using var insert = Command(c, """
-                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, state, retry_count, synced_at)
-                    VALUES (@id, @user, @session, @messages, @at, @at, @state, @retries, @synced)
+                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, state, retry_count, synced_at, interruption)
+                    VALUES (@id, @user, @session, @messages, @at, @at, @state, @retries, @synced, @interruption)
                     ON CONFLICT (id) DO NOTHING
                     """, ("id", row.Id), ("user", row.UserId), ("session", row.SessionId), ("messages", row.Messages), ("at", at),
-                    ("state", (short)(line.Synced ? TurnState.Synced : TurnState.Pending)), ("retries", line.RetryCount), ("synced", line.Synced ? at : null));
+                    ("state", (short)(line.Synced ? TurnState.Synced : TurnState.Pending)), ("retries", line.RetryCount), ("synced", line.Synced ? at : null),
+                    ("interruption", row.Interruption));
                 added += await insert.ExecuteNonQueryAsync(ct);
             }
             return added;
@@ -337,13 +339,13 @@ public sealed class PostgresJournal : IDialogueJournal
             foreach (var (entry, row) in rows)
             {
                 await using var insert = Command(c, """
-                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, blob_id, synced_at)
-                    VALUES (@id, @user, @session, @messages, @at, @state, @retries, @next, @error, @blob, @synced)
+                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, blob_id, synced_at, interruption)
+                    VALUES (@id, @user, @session, @messages, @at, @state, @retries, @next, @error, @blob, @synced, @interruption)
                     ON CONFLICT (id) DO NOTHING
                     """, ("id", row.Id), ("user", row.UserId), ("session", row.SessionId), ("messages", row.Messages),
                     ("at", row.Timestamp.ToUniversalTime()), ("state", (short)entry.State), ("retries", entry.RetryCount),
                     ("next", entry.NextAttemptAt.ToUniversalTime()), ("error", entry.LastError), ("blob", entry.BlobId),
-                    ("synced", entry.SyncedAt?.ToUniversalTime()));
+                    ("synced", entry.SyncedAt?.ToUniversalTime()), ("interruption", row.Interruption));
                 added += await insert.ExecuteNonQueryAsync(ct);
             }
             return added;
@@ -422,7 +424,7 @@ public sealed class PostgresJournal : IDialogueJournal
         {
             entries.Add(new JournalEntry(
                 TurnRow.ToTurn(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
-                    reader.GetFieldValue<DateTimeOffset>(4)),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(12) ? null : reader.GetString(12)),
                 (TurnState)reader.GetInt16(5),
                 reader.GetInt32(6),
                 reader.GetFieldValue<DateTimeOffset>(7),

@@ -41,6 +41,8 @@ internal static class PostgresSchema
         CREATE INDEX turns_user_pending ON turns (user_id, seq) WHERE state = 0;
         CREATE INDEX turns_errors ON turns (seq) WHERE last_error IS NOT NULL;
         """,
+        // 2: why a turn's assistant message stops short, if it does.
+        "ALTER TABLE turns ADD COLUMN interruption text;",
     ];
 
     /// <summary>The version this MemoSync writes.</summary>

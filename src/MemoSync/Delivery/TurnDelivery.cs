@@ -141,6 +141,10 @@ public sealed partial class TurnDelivery
         {
             fields["memosync_session_id"] = session;
         }
+        if (turn.Interruption is { } interruption)
+        {
+            fields["memosync_interrupted"] = interruption.Name();
+        }
         return fields;
     }
 

@@ -14,12 +14,22 @@ public sealed class DialogueRecorder(IDialogueJournal journal, RealtimeSyncWorke
 {
     private readonly Lock _gate = new();
     private List<ChatMessage> _messages = [];
+    private TurnInterruption? _interruption;
 
     /// <summary>Adds what the person said to the current turn.</summary>
     public void AddUserMessage(string content, string? alias = null) => Add(ChatMessage.UserRole, content, alias);
 
     /// <summary>Adds what the assistant said to the current turn.</summary>
     public void AddAssistantMessage(string content, string? alias = null) => Add(ChatMessage.AssistantRole, content, alias);
+
+    /// <summary>Says that the current turn's answer stopped short: the turn carries the reason when it is finalized.</summary>
+    public void MarkInterrupted(TurnInterruption interruption)
+    {
+        lock (_gate)
+        {
+            _interruption = interruption;
+        }
+    }
 
     private void Add(string role, string content, string? alias)
     {
@@ -39,16 +49,17 @@ public sealed class DialogueRecorder(IDialogueJournal journal, RealtimeSyncWorke
     public async Task<Turn?> FinalizeTurnAsync(CancellationToken ct = default)
     {
         List<ChatMessage> messages;
+        TurnInterruption? interruption;
         lock (_gate)
         {
             if (_messages.Count == 0)
             {
                 return null;
             }
-            messages = _messages;
-            _messages = [];
+            (messages, interruption) = (_messages, _interruption);
+            (_messages, _interruption) = ([], null);
         }
-        var turn = Turn.Create(userId, sessionId, messages, time);
+        var turn = Turn.Create(userId, sessionId, messages, time) with { Interruption = interruption };
         try
         {
             await journal.AppendAsync(turn, ct);
@@ -59,6 +70,7 @@ public sealed class DialogueRecorder(IDialogueJournal journal, RealtimeSyncWorke
             {
                 // Not recorded: put the messages back in front of anything said since, so a retry records them.
                 _messages.InsertRange(0, messages);
+                _interruption ??= interruption;
             }
             throw;
         }

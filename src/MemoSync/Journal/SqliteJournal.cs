@@ -12,7 +12,7 @@ namespace MemoSync.Journal;
 public sealed class SqliteJournal : IDialogueJournal
 {
     // seq comes last: RETURNING has no ORDER BY, so claimed rows are put back in the journal's order by it.
-    private const string Columns = "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at, seq";
+    private const string Columns = "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at, seq, interruption";
     private const int MaxBatch = 1024;
 
     private readonly string _connectionString;
@@ -142,6 +142,7 @@ public sealed class SqliteJournal : IDialogueJournal
             _insert.Parameters["$session"].Value = (object?)row.SessionId ?? DBNull.Value;
             _insert.Parameters["$messages"].Value = row.Messages;
             _insert.Parameters["$timestamp"].Value = row.Timestamp.ToUnixTimeMilliseconds();
+            _insert.Parameters["$interruption"].Value = (object?)row.Interruption ?? DBNull.Value;
             _insert.ExecuteNonQuery();
         }
         tx.Commit();
@@ -151,10 +152,10 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         var insert = _writer.CreateCommand();
         insert.CommandText = """
-            INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at)
-            VALUES ($id, $user, $session, $messages, $timestamp, $timestamp)
+            INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption)
+            VALUES ($id, $user, $session, $messages, $timestamp, $timestamp, $interruption)
             """;
-        foreach (var name in new[] { "$id", "$user", "$session", "$messages", "$timestamp" })
+        foreach (var name in new[] { "$id", "$user", "$session", "$messages", "$timestamp", "$interruption" })
         {
             insert.Parameters.Add(name, name == "$timestamp" ? SqliteType.Integer : SqliteType.Text);
         }
@@ -371,10 +372,11 @@ public sealed class SqliteJournal : IDialogueJournal
                 var row = TurnRow.Of(turn);
                 var at = row.Timestamp.ToUnixTimeMilliseconds();
                 using var insert = Command(c, """
-                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, state, retry_count, synced_at)
-                    VALUES ($id, $user, $session, $messages, $at, $at, $state, $retries, $synced)
+                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, state, retry_count, synced_at, interruption)
+                    VALUES ($id, $user, $session, $messages, $at, $at, $state, $retries, $synced, $interruption)
                     """, ("$id", row.Id.ToString()), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
-                    ("$at", at), ("$state", line.Synced ? 1 : 0), ("$retries", line.RetryCount), ("$synced", line.Synced ? at : null));
+                    ("$at", at), ("$state", line.Synced ? 1 : 0), ("$retries", line.RetryCount), ("$synced", line.Synced ? at : null),
+                    ("$interruption", row.Interruption));
                 insert.Transaction = tx;
                 added += insert.ExecuteNonQuery();
             }
@@ -395,12 +397,12 @@ public sealed class SqliteJournal : IDialogueJournal
             foreach (var (entry, row) in rows)
             {
                 using var insert = Command(c, """
-                    INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, blob_id, synced_at)
-                    VALUES ($id, $user, $session, $messages, $at, $state, $retries, $next, $error, $blob, $synced)
+                    INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, blob_id, synced_at, interruption)
+                    VALUES ($id, $user, $session, $messages, $at, $state, $retries, $next, $error, $blob, $synced, $interruption)
                     """, ("$id", row.Id.ToString()), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
                     ("$at", row.Timestamp.ToUnixTimeMilliseconds()), ("$state", (int)entry.State), ("$retries", entry.RetryCount),
                     ("$next", entry.NextAttemptAt.ToUnixTimeMilliseconds()), ("$error", entry.LastError), ("$blob", entry.BlobId?.ToString()),
-                    ("$synced", entry.SyncedAt?.ToUnixTimeMilliseconds()));
+                    ("$synced", entry.SyncedAt?.ToUnixTimeMilliseconds()), ("$interruption", row.Interruption));
                 insert.Transaction = tx;
                 added += insert.ExecuteNonQuery();
             }
@@ -476,7 +478,8 @@ public sealed class SqliteJournal : IDialogueJournal
                 reader.GetString(1),
                 reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.GetString(3),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                reader.IsDBNull(13) ? null : reader.GetString(13));
             entries.Add((reader.GetInt64(12), new JournalEntry(
                 turn,
                 (TurnState)reader.GetInt32(5),

@@ -34,6 +34,8 @@ internal static class SqliteSchema
         CREATE INDEX turns_synced ON turns(synced_at) WHERE state = 1;
         CREATE INDEX turns_errors ON turns(seq) WHERE last_error IS NOT NULL;
         """,
+        // 2: why a turn's assistant message stops short, if it does.
+        "ALTER TABLE turns ADD COLUMN interruption TEXT;",
     ];
 
     public static int Version => Migrations.Length;

@@ -10,6 +10,9 @@ namespace MemoSync.Journal;
 /// <param name="Timestamp">When the turn ended.</param>
 public sealed record Turn(Guid Id, string UserId, string? SessionId, IReadOnlyList<ChatMessage> Messages, DateTimeOffset Timestamp)
 {
+    /// <summary>Set when the assistant's message stops short: it then holds only what the person heard.</summary>
+    public TurnInterruption? Interruption { get; init; }
+
     /// <summary>A new turn with a UUIDv7 id taken at <paramref name="time"/>'s now.</summary>
     public static Turn Create(string userId, string? sessionId, IReadOnlyList<ChatMessage> messages, TimeProvider time)
     {

@@ -9,7 +9,7 @@ public sealed class GuideJsonlTests : IAsyncLifetime
 {
     private const string Good1 = """{"messages": [{"role": "user", "content": "你好"}, {"role": "assistant", "content": "你好！"}], "synced": false, "retry_count": 0, "timestamp": "2024-12-04T10:30:00"}""";
     private const string Good2 = """{"messages": [{"role": "user", "content": "I like tennis"}, {"role": "assistant", "content": "Nice"}], "synced": true, "retry_count": 0, "timestamp": "2024-12-04T10:31:00"}""";
-    private const string Good3 = """{"messages": [{"role": "user", "content": "Remind me"}], "synced": false, "retry_count": 5, "timestamp": "2024-12-04T10:32:00", "user_id": "bob"}""";
+    private const string Good3 = """{"messages": [{"role": "user", "content": "Remind me"}], "synced": false, "retry_count": 5, "timestamp": "2024-12-04T10:32:00", "user_id": "bob", "interrupted": "user_spoke"}""";
 
     private readonly TempDirectory _dir = new();
     private SqliteJournal _journal = null!;
@@ -40,17 +40,19 @@ public sealed class GuideJsonlTests : IAsyncLifetime
             """{"synced": false, "retry_count": 0, "timestamp": "2024-12-04T10:30:00"}""",
             """{"messages": [{"role": "user", "content": "hi"}], "synced": false, "retry_count": 0, "timestamp": "2024-12-04T10:30:00", "mood": "happy"}""",
             Good3,
-            """{"messages": [{"role": "user", "content": "cut of""");
+            """{"messages": [{"role": "user", "content": "cut of""",
+            """{"messages": [{"role": "user", "content": "hi"}], "synced": false, "retry_count": 0, "timestamp": "2024-12-04T10:30:00", "interrupted": "bored"}""");
 
         var report = await Import(file);
 
-        Assert.Equal((8, 3, 0), (report.Lines, report.Imported, report.AlreadyPresent));
-        Assert.Equal([2, 3, 5, 6, 8], report.BadLines.Select(b => b.Number));
+        Assert.Equal((9, 3, 0), (report.Lines, report.Imported, report.AlreadyPresent));
+        Assert.Equal([2, 3, 5, 6, 8, 9], report.BadLines.Select(b => b.Number));
         Assert.StartsWith("not JSON", report.BadLines[0].Reason, StringComparison.Ordinal);
         Assert.Equal("messages[0].role: must be 'user' or 'assistant', got 'system'", report.BadLines[1].Reason);
         Assert.Equal("messages: missing or not a list", report.BadLines[2].Reason);
         Assert.Equal("unknown field 'mood'", report.BadLines[3].Reason);
         Assert.StartsWith("not JSON", report.BadLines[4].Reason, StringComparison.Ordinal);
+        Assert.StartsWith("interrupted: 'bored' is not a turn interruption", report.BadLines[5].Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -100,8 +102,9 @@ public sealed class GuideJsonlTests : IAsyncLifetime
         await using var other = SqliteJournal.Open(new SqliteJournalOptions { Path = _dir.File("other.db") });
         var report = await new GuideJsonlImporter(other, new TurnLimits()).ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(export.ToString())), null);
         Assert.Equal((3, 0), (report.Imported, report.BadLines.Count));
-        var original = (await _journal.ListAsync(null, 10)).Select(e => (e.Turn.UserId, e.Turn.Timestamp, e.State, e.RetryCount, string.Join("|", e.Turn.Messages)));
-        var copy = (await other.ListAsync(null, 10)).Select(e => (e.Turn.UserId, e.Turn.Timestamp, e.State, e.RetryCount, string.Join("|", e.Turn.Messages)));
+        var original = (await _journal.ListAsync(null, 10)).Select(e => (e.Turn.UserId, e.Turn.Timestamp, e.State, e.RetryCount, e.Turn.Interruption, string.Join("|", e.Turn.Messages)));
+        var copy = (await other.ListAsync(null, 10)).Select(e => (e.Turn.UserId, e.Turn.Timestamp, e.State, e.RetryCount, e.Turn.Interruption, string.Join("|", e.Turn.Messages)));
+        Assert.Contains(copy, c => c.Interruption == TurnInterruption.UserSpoke);
         Assert.Equal(original.OrderBy(x => x.Timestamp), copy.OrderBy(x => x.Timestamp));
     }
 }

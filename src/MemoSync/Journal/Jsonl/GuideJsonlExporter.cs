@@ -32,6 +32,7 @@ public sealed class GuideJsonlExporter(IDialogueJournal journal)
         var messages = string.Join(", ", turn.Messages.Select(Message));
         var timestamp = turn.Timestamp.ToLocalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
         var session = turn.SessionId is null ? "" : $", \"session_id\": {Quote(turn.SessionId)}";
+        session += turn.Interruption is { } interruption ? $", \"interrupted\": {Quote(interruption.Name())}" : "";
         return $"{{\"messages\": [{messages}], \"synced\": {(entry.State == TurnState.Synced ? "true" : "false")}, " +
             $"\"retry_count\": {entry.RetryCount}, \"timestamp\": {Quote(timestamp)}, \"user_id\": {Quote(turn.UserId)}{session}}}";
     }

@@ -10,12 +10,12 @@ namespace MemoSync.Journal.Jsonl;
 /// <summary>
 /// Reads one line of the guide's <c>save_data.jsonl</c>:
 /// <c>{"messages": [...], "synced": bool, "retry_count": n, "timestamp": "..."}</c>, plus the optional
-/// <c>user_id</c> and <c>session_id</c> MemoSync writes. Anything else is refused with the reason,
+/// <c>user_id</c>, <c>session_id</c> and <c>interrupted</c> MemoSync writes. Anything else is refused with the reason,
 /// because a misspelt field would otherwise be silently lost.
 /// </summary>
 internal sealed class GuideLineParser(string? defaultUser, TurnValidator validator)
 {
-    private static readonly HashSet<string> Known = ["messages", "synced", "retry_count", "timestamp", "user_id", "session_id"];
+    private static readonly HashSet<string> Known = ["messages", "synced", "retry_count", "timestamp", "user_id", "session_id", "interrupted"];
 
     /// <summary>The line as a turn to import, or the reason it cannot be.</summary>
     public (ImportedTurn? Turn, string? Error) Parse(string line)
@@ -69,9 +69,18 @@ internal sealed class GuideLineParser(string? defaultUser, TurnValidator validat
             return (null, $"messages: {e.Message}");
         }
         var session = (string?)obj["session_id"];
+        TurnInterruption? interruption;
         try
         {
-            var turn = validator.Validate(new Turn(Guid.CreateVersion7(timestamp), user, session, messages, timestamp));
+            interruption = TurnInterruptionNames.Parse((string?)obj["interrupted"]);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        {
+            return (null, $"interrupted: {e.Message}");
+        }
+        try
+        {
+            var turn = validator.Validate(new Turn(Guid.CreateVersion7(timestamp), user, session, messages, timestamp) { Interruption = interruption });
             return (new ImportedTurn(turn, (bool?)obj["synced"] ?? false, (int?)obj["retry_count"] ?? 0, Hash(user, session, timestamp, obj["messages"]!)), null);
         }
         catch (TurnRejectedException e)
