@@ -25,6 +25,7 @@ internal static class MemoSyncCommand
             HealthCommand.Create(settings),
             UserCommand.Create(settings),
             ChatCommand.Create(settings),
+            TalkCommand.Create(settings),
             ServiceCommand.Create(),
             PurgeCommand.Create(settings),
         };

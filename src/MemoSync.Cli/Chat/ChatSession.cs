@@ -12,11 +12,11 @@ namespace MemoSync.Cli.Chat;
 /// terminal, and records the finished exchange, which the recorder makes durable and the worker delivers.
 /// </summary>
 internal sealed class ChatSession(IChatClient llm, MemoryContextProvider memory, DialogueRecorder recorder, string userId, string instructions,
-    TextWriter output)
+    TextWriter output) : ITextConversation
 {
     private readonly List<ChatMessage> _history = [];
 
-    /// <summary>Turns recorded in the journal so far.</summary>
+    /// <inheritdoc />
     public int TurnsRecorded { get; private set; }
 
     /// <summary>Reads the user's memory before the first turn; true when Memobase had something for the system prompt.</summary>

@@ -2,10 +2,12 @@ using System.ClientModel;
 using System.CommandLine;
 using MemoSync.Cli.Chat;
 using MemoSync.Cli.Configuration;
+using MemoSync.Cli.Voice;
 using MemoSync.Delivery;
 using MemoSync.Dialogue;
 using MemoSync.Journal;
 using MemoSync.Memory;
+using MemoSync.Realtime;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
@@ -14,7 +16,8 @@ namespace MemoSync.Cli.Commands;
 
 /// <summary>
 /// <c>memosync chat</c>: a text conversation in the terminal with any OpenAI-compatible chat completions endpoint
-/// (OpenAI, GLM, Ollama, vLLM, the emulator's scripted chat), the answer streamed; the user's Memobase memory in the
+/// (OpenAI, GLM, Ollama, vLLM, the emulator's scripted chat), or with <c>--realtime</c> a realtime endpoint in text mode,
+/// the answer streamed; the user's Memobase memory in the
 /// system prompt at the start and every N turns; every turn recorded in the journal and delivered at once.
 /// </summary>
 internal static class ChatCommand
@@ -48,20 +51,25 @@ internal static class ChatCommand
         {
             Description = "At the end, flush the user's Memobase buffer so the memory is current for the next session.",
         };
+        var realtime = new RealtimeFlags();
         var command = new Command("chat", "Chat with an LLM in the terminal; every turn is recorded and delivered to Memobase, whose memory of the user is in the system prompt.")
         {
             settings.User, llmUrl, llmModel, system, memoryEvery, memoryTimeout, flush, settings.Url, settings.Journal,
         };
+        realtime.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             var configuration = settings.Load(result);
+            var overRealtime = realtime.Read(result, configuration, "chat");
             var (url, model) = (result.GetValue(llmUrl) ?? configuration["LLM_URL"] ?? "", result.GetValue(llmModel) ?? configuration["LLM_MODEL"] ?? "");
-            if (url.Length == 0 || model.Length == 0)
+            if (overRealtime is null && (url.Length == 0 || model.Length == 0))
             {
                 throw new CliFailure(ExitCodes.BadSetting, "chat: no LLM configured: set --llm-url (or LLM_URL) to an OpenAI-compatible API root "
-                    + $"such as http://localhost:11434/v1 and --llm-model (or LLM_MODEL), and {KeyVariable} if the endpoint needs a key.");
+                    + $"such as http://localhost:11434/v1 and --llm-model (or LLM_MODEL), and {KeyVariable} if the endpoint needs a key; "
+                    + $"or --realtime (or REALTIME_URL) to a realtime endpoint, and {RealtimeFlags.KeyVariable} if it needs a key.");
             }
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var root) || root.Scheme is not ("http" or "https"))
+            Uri? root = null;
+            if (overRealtime is null && (!Uri.TryCreate(url, UriKind.Absolute, out root) || root.Scheme is not ("http" or "https")))
             {
                 throw new CliFailure(ExitCodes.BadSetting, $"chat: --llm-url must be an http or https URL such as http://localhost:11434/v1, got '{url}'.");
             }
@@ -79,22 +87,30 @@ internal static class ChatCommand
             {
                 throw new CliFailure(ExitCodes.BadSetting, $"chat: --memory-every and --memory-timeout must be positive (the timeout at least 10 ms): {memoryError}.");
             }
+            await using var services = CliServices.Build(configuration, o => o.Memory = memoryOptions);
+            var memory = services.GetRequiredService<MemoryContextProvider>();
+            var sessionId = $"chat-{Guid.CreateVersion7()}";
+            var recorder = services.GetRequiredService<DialogueRecorderFactory>().Create(userId, sessionId);
+            var instructions = result.GetValue(system)!;
+            if (overRealtime is not null)
+            {
+                await using var overSocket = new RealtimeChatSession(overRealtime, memory, new RealtimeTurnAssembler(recorder), userId, instructions, Console.Out);
+                return await RunAsync(services, CliSettings.JournalAt(configuration), overSocket, userId, sessionId, ct);
+            }
             var key = configuration[KeyVariable] is { Length: > 0 } k ? k : "none";
             using var llm = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = root })
                 .GetChatClient(model).AsIChatClient();
-            await using var services = CliServices.Build(configuration, o => o.Memory = memoryOptions);
-            return await RunAsync(services, CliSettings.JournalAt(configuration), llm, userId, result.GetValue(system)!, ct);
+            var session = new ChatSession(llm, memory, recorder, userId, instructions, Console.Out);
+            return await RunAsync(services, CliSettings.JournalAt(configuration), session, userId, sessionId, ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(IServiceProvider services, JournalLocation journalAt, IChatClient llm, string userId, string instructions, CancellationToken ct)
+    private static async Task<int> RunAsync(IServiceProvider services, JournalLocation journalAt, ITextConversation session, string userId, string sessionId,
+        CancellationToken ct)
     {
         var worker = services.GetRequiredService<RealtimeSyncWorker>();
         var memory = services.GetRequiredService<MemoryContextProvider>();
-        var sessionId = $"chat-{Guid.CreateVersion7()}";
-        var recorder = services.GetRequiredService<DialogueRecorderFactory>().Create(userId, sessionId);
-        var session = new ChatSession(llm, memory, recorder, userId, instructions, Console.Out);
 
         var remembered = await session.StartAsync(ct);
         Console.WriteLine($"memosync chat: {userId}, session {sessionId}; memory {(remembered ? "loaded" : "empty or unavailable")}; "
