@@ -9,4 +9,5 @@ namespace MemoSync.Emulator;
 [JsonSerializable(typeof(Admin.Detail))]
 [JsonSerializable(typeof(Chat.ScriptedChatSettings))]
 [JsonSerializable(typeof(IReadOnlyList<Chat.ReceivedChatRequest>))]
+[JsonSerializable(typeof(IReadOnlyList<Realtime.ReceivedRealtimeResponse>))]
 internal sealed partial class EmulatorJsonContext : JsonSerializerContext;

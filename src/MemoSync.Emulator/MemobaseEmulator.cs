@@ -2,6 +2,7 @@ using System.Net;
 using MemoSync.Emulator.Admin;
 using MemoSync.Emulator.Api;
 using MemoSync.Emulator.Chat;
+using MemoSync.Emulator.Realtime;
 using MemoSync.Emulator.Faults;
 using MemoSync.Emulator.Storage;
 using Microsoft.AspNetCore.Hosting;
@@ -48,7 +49,10 @@ public sealed class MemobaseEmulator : IAsyncDisposable
     }
 
     /// <summary>The chat completion requests the scripted chat endpoint received, oldest first.</summary>
-    public IReadOnlyList<ReceivedChatRequest> GetChatRequests() => _app.Services.GetRequiredService<ScriptedChat>().Received();
+    public IReadOnlyList<ReceivedChatRequest> GetChatRequests() => _app.Services.GetRequiredService<ReceivedLog<ReceivedChatRequest>>().Snapshot();
+
+    /// <summary>The responses the scripted realtime endpoint gave, oldest first.</summary>
+    public IReadOnlyList<ReceivedRealtimeResponse> GetRealtimeResponses() => _app.Services.GetRequiredService<ReceivedLog<ReceivedRealtimeResponse>>().Snapshot();
 
     /// <summary>The blobs received per user, with duplicates by <c>fields.memosync_turn_id</c>.</summary>
     public EmulatorStats GetStats() => _app.Services.GetRequiredService<ReceivedLedger>().Snapshot();
@@ -93,6 +97,8 @@ public sealed class MemobaseEmulator : IAsyncDisposable
         builder.Services.AddSingleton<ReceivedLedger>();
         builder.Services.AddSingleton(new FaultInjector(options.Faults));
         builder.Services.AddSingleton(new ScriptedChat(options.Chat));
+        builder.Services.AddSingleton<ReceivedLog<ReceivedChatRequest>>();
+        builder.Services.AddSingleton<ReceivedLog<ReceivedRealtimeResponse>>();
 
         var app = builder.Build();
         app.UseStatusCodePages(async context =>
@@ -101,6 +107,7 @@ public sealed class MemobaseEmulator : IAsyncDisposable
             var text = status == 405 ? "Method Not Allowed" : "Not Found";
             await new Detail(text).ToResult(status).ExecuteAsync(context.HttpContext);
         });
+        app.UseWebSockets();
         app.UseMiddleware<FaultMiddleware>();
         app.UseMiddleware<BearerAuthMiddleware>();
         var api = app.MapGroup(EmulatorPaths.Api);
@@ -114,6 +121,7 @@ public sealed class MemobaseEmulator : IAsyncDisposable
         ProjectEndpoints.Map(api);
         AdminEndpoints.Map(app);
         ChatCompletionEndpoints.Map(app);
+        RealtimeEndpoints.Map(app);
 
         await app.StartAsync(ct);
         var listening = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

@@ -30,25 +30,25 @@ internal static class ChatCompletionEndpoints
             chat.Settings = settings!;
             return Results.Json(settings, EmulatorJsonContext.Default.ScriptedChatSettings);
         });
-        admin.MapGet("/requests", (ScriptedChat chat) => Results.Json(chat.Received(), EmulatorJsonContext.Default.IReadOnlyListReceivedChatRequest));
-        admin.MapPost("/requests/reset", (ScriptedChat chat) =>
+        admin.MapGet("/requests", (ReceivedLog<ReceivedChatRequest> log) => Results.Json(log.Snapshot(), EmulatorJsonContext.Default.IReadOnlyListReceivedChatRequest));
+        admin.MapPost("/requests/reset", (ReceivedLog<ReceivedChatRequest> log) =>
         {
-            chat.ResetReceived();
+            log.Clear();
             return Results.NoContent();
         });
     }
 
-    private static async Task AnswerAsync(HttpContext http, ScriptedChat chat, TimeProvider time)
+    private static async Task AnswerAsync(HttpContext http, ScriptedChat chat, ReceivedLog<ReceivedChatRequest> log, TimeProvider time)
     {
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
         var (request, error, param) = ChatCompletionRequest.Parse(await reader.ReadToEndAsync(http.RequestAborted));
         if (request is null)
         {
-            await WriteErrorAsync(http, error!, param);
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "invalid_request_error", error!, param);
             return;
         }
         var (answer, outcome, settings) = chat.Next(request.LastUserMessage);
-        chat.Record(new ReceivedChatRequest(time.GetUtcNow(), request.Model, request.Stream, request.SystemPrompt, request.Messages, outcome));
+        log.Add(new ReceivedChatRequest(time.GetUtcNow(), request.Model, request.Stream, request.SystemPrompt, request.Messages, outcome));
         if (settings.LatencyMs > 0)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(settings.LatencyMs), time, http.RequestAborted);
@@ -56,6 +56,11 @@ internal static class ChatCompletionEndpoints
         if (outcome == ChatOutcome.Dropped)
         {
             http.Abort();
+            return;
+        }
+        if (outcome == ChatOutcome.Failed)
+        {
+            await WriteErrorAsync(http, StatusCodes.Status500InternalServerError, "server_error", "The scripted server failed this request", null);
             return;
         }
         var id = $"chatcmpl-{Guid.NewGuid():N}";
@@ -176,13 +181,13 @@ internal static class ChatCompletionEndpoints
         return pieces;
     }
 
-    private static async Task WriteErrorAsync(HttpContext http, string message, string? param)
+    private static async Task WriteErrorAsync(HttpContext http, int status, string type, string message, string? param)
     {
         var error = new JsonObject
         {
-            ["error"] = new JsonObject { ["message"] = message, ["type"] = "invalid_request_error", ["param"] = param, ["code"] = null },
+            ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = null },
         };
-        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync(error.ToJsonString(), http.RequestAborted);
     }

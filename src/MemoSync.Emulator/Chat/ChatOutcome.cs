@@ -9,6 +9,12 @@ public static class ChatOutcome
     /// <summary>The connection was cut halfway through the answer.</summary>
     public const string Interrupted = "interrupted";
 
-    /// <summary>The connection was cut before any answer.</summary>
+    /// <summary>The connection was cut: chat before any answer, realtime halfway through it.</summary>
     public const string Dropped = "dropped";
+
+    /// <summary>The service failed the answer (chat: HTTP 500; realtime: an error event and a failed response).</summary>
+    public const string Failed = "failed";
+
+    /// <summary>Realtime: the client cancelled the answer, or spoke over it.</summary>
+    public const string Cancelled = "cancelled";
 }

@@ -1,13 +1,13 @@
 namespace MemoSync.Emulator.Chat;
 
-/// <summary>The scripted chat's state: its settings, the next canned answer, the fault draws, and the requests received.</summary>
+/// <summary>The scripted chat's state: its settings, the next canned answer and transcript, and the fault draws.</summary>
 internal sealed class ScriptedChat
 {
     private readonly Lock _gate = new();
-    private readonly List<ReceivedChatRequest> _received = [];
     private ScriptedChatSettings _settings = new();
     private Random _random = new();
     private int _next;
+    private int _nextTranscript;
 
     public ScriptedChat(ScriptedChatSettings initial) => Settings = initial;
 
@@ -32,6 +32,7 @@ internal sealed class ScriptedChat
                 _settings = value;
                 _random = value.Seed is { } seed ? new Random(seed) : new Random();
                 _next = 0;
+                _nextTranscript = 0;
             }
         }
     }
@@ -46,32 +47,21 @@ internal sealed class ScriptedChat
             var roll = _random.NextDouble();
             var outcome = roll < s.DropRate ? ChatOutcome.Dropped
                 : roll - s.DropRate < s.InterruptRate ? ChatOutcome.Interrupted
+                : roll - s.DropRate - s.InterruptRate < s.ErrorRate ? ChatOutcome.Failed
                 : ChatOutcome.Answered;
             return (answer, outcome, s);
         }
     }
 
-    public void Record(ReceivedChatRequest request)
+    /// <summary>What the realtime endpoint hears in <paramref name="seconds"/> of committed audio.</summary>
+    public string NextTranscript(double seconds)
     {
         lock (_gate)
         {
-            _received.Add(request);
-        }
-    }
-
-    public IReadOnlyList<ReceivedChatRequest> Received()
-    {
-        lock (_gate)
-        {
-            return [.. _received];
-        }
-    }
-
-    public void ResetReceived()
-    {
-        lock (_gate)
-        {
-            _received.Clear();
+            var s = _settings;
+            return s.Transcripts.Count == 0
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"({seconds:0.0} s of audio)")
+                : s.Transcripts[_nextTranscript++ % s.Transcripts.Count];
         }
     }
 }

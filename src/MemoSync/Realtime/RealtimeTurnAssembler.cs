@@ -27,6 +27,17 @@ public sealed class RealtimeTurnAssembler(DialogueRecorder recorder)
         _userSaid.Add(text.Trim());
     }
 
+    /// <summary>
+    /// The person heard the answer in progress only up to <paramref name="audioEndMs"/> of its audio (playback stopped there):
+    /// what comes after is not kept. Call it before sending <c>conversation.item.truncate</c> and <c>response.cancel</c>,
+    /// since the server may finish the response before it confirms the truncation.
+    /// </summary>
+    public void PlayedUpTo(int audioEndMs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(audioEndMs);
+        _answer?.Truncate(audioEndMs);
+    }
+
     /// <summary>Takes one server event; returns the turn it ended, once durable in the journal, or null.</summary>
     /// <exception cref="TurnRejectedException">The turn is not acceptable; its messages stay in the recorder.</exception>
     /// <exception cref="JournalUnavailableException">The journal cannot be written; the messages stay in the recorder.</exception>
