@@ -131,12 +131,51 @@ public sealed class ChatCommandTests : IAsyncLifetime
     [Fact]
     public async Task Without_an_LLM_configured_it_says_exactly_what_to_set_and_fails()
     {
-        using var process = CliProcess.Start(new Dictionary<string, string> { ["LLM_URL"] = "", ["LLM_MODEL"] = "" }, "chat", "--user", User);
+        using var process = CliProcess.Start(new Dictionary<string, string> { ["LLM_URL"] = "", ["LLM_MODEL"] = "", ["REALTIME_URL"] = "" }, "chat", "--user", User);
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
 
         Assert.Equal(2, process.ExitCode);
         Assert.Equal("memosync: chat: no LLM configured: set --llm-url (or LLM_URL) to an OpenAI-compatible API root such as http://localhost:11434/v1 "
-            + "and --llm-model (or LLM_MODEL), and LLM_API_KEY if the endpoint needs a key.", error.Trim());
+            + "and --llm-model (or LLM_MODEL), and LLM_API_KEY if the endpoint needs a key; or --realtime (or REALTIME_URL) to a realtime endpoint, "
+            + "and REALTIME_API_KEY if it needs a key.", error.Trim());
+    }
+
+    [Fact]
+    public async Task Over_the_realtime_protocol_a_dropped_answer_is_recorded_as_heard_and_the_chat_reconnects_for_the_next_line()
+    {
+        const string longAnswer = "one two three four five six seven eight";
+        _server.Emulator.ChatSettings = new ScriptedChatSettings { Answers = ["Bonjour Alice!"] };
+        using var chat = TerminalSession.Start(new Dictionary<string, string>
+        {
+            ["MEMOBASE_URL"] = _server.Emulator.BaseAddress.ToString(),
+            ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
+            ["REALTIME_API_KEY"] = Key,
+        }, ["chat", "--user", User, "--realtime", $"ws://{_server.Emulator.BaseAddress.Authority}/v1/realtime", "--journal", JournalPath]);
+        await chat.WaitForAsync("you> ", Patience);
+        await chat.TypeLineAsync("hello there");
+        await chat.WaitForAsync("assistant> Bonjour Alice!", Patience);
+
+        _server.Emulator.ChatSettings = new ScriptedChatSettings { Answers = [longAnswer], ChunkDelayMs = 5, DropRate = 1 };
+        await chat.WaitForAsync("you> ", Patience, times: 2);
+        await chat.TypeLineAsync("count to eight");
+        await chat.WaitForAsync("what was said is recorded]", Patience);
+
+        _server.Emulator.ChatSettings = new ScriptedChatSettings { Answers = ["Back again."] };
+        await chat.WaitForAsync("you> ", Patience, times: 3);
+        await chat.TypeLineAsync("are you back?");
+        await chat.WaitForAsync("assistant> Back again.", Patience);
+        await chat.TypeLineAsync("/exit");
+
+        Assert.Equal(0, await chat.WaitForExitAsync(Patience));
+        Assert.Contains("3 turns recorded", chat.Screen, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, chat.Screen, StringComparison.Ordinal);
+        var turns = await JournalTurnsAsync();
+        Assert.Equal(
+            [("hello there|Bonjour Alice!", null), ("count to eight|one two three four", TurnInterruption.Dropped), ("are you back?|Back again.", null)],
+            turns.Select(t => (string.Join("|", t.Turn.Messages.Select(m => m.Content)), t.Turn.Interruption)));
+        Assert.All(turns, t => Assert.Equal(TurnState.Synced, t.State));
+        Assert.Equal([ChatOutcome.Answered, ChatOutcome.Dropped, ChatOutcome.Answered], _server.Emulator.GetRealtimeResponses().Select(r => r.Outcome));
+        Assert.All(_server.Emulator.GetRealtimeResponses(), r => Assert.Contains("interest::sports: plays tennis on Sundays", r.Instructions, StringComparison.Ordinal));
     }
 }

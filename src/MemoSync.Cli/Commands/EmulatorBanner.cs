@@ -21,6 +21,8 @@ internal static class EmulatorBanner
         output.WriteLine($"  HTTP:       {root}/api/v1/...  with  Authorization: Bearer <token>");
         output.WriteLine($"Scripted OpenAI-compatible chat ({options.Chat}): --llm-url {root}/v1, any model and key;");
         output.WriteLine($"  settings GET/PUT {root}/_emulator/chat   requests received: GET {root}/_emulator/chat/requests");
+        output.WriteLine($"Scripted realtime voice/text endpoint, same settings: --realtime ws://{emulator.BaseAddress.Authority}/v1/realtime;");
+        output.WriteLine($"  responses given: GET {root}/_emulator/realtime/responses");
         output.WriteLine($"Faults at run time: GET/PUT {root}/_emulator/faults   Stats: GET {root}/_emulator/stats");
         output.WriteLine("Press Ctrl+C to stop.");
     }
