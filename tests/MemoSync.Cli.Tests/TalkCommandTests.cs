@@ -92,22 +92,25 @@ public sealed class TalkCommandTests : IAsyncLifetime
         Assert.Equal(["What do I do on Sundays?", "You play tennis on Sundays."], turn.Turn.Messages.Select(m => m.Content));
         Assert.Equal(1, _server.Emulator.GetStats().Users.Single().DistinctTurns);
         var response = Assert.Single(_server.Emulator.GetRealtimeResponses());
-        Assert.Contains("interest::sports: plays tennis on Sundays", response.Instructions, StringComparison.Ordinal);
+        Assert.True(response.Instructions?.Contains("interest::sports: plays tennis on Sundays", StringComparison.Ordinal), run.ToString());
         Assert.Equal(["text", "audio"], response.Modalities);
     }
 
     [Fact]
-    public async Task A_file_that_is_not_a_WAV_or_an_endpoint_that_is_not_there_is_named_and_nothing_is_recorded()
+    public async Task A_file_that_is_not_a_WAV_an_empty_one_or_an_endpoint_that_is_not_there_is_named_and_nothing_is_recorded()
     {
         var notWav = Path.Combine(_dir, "notes.txt");
         await File.WriteAllTextAsync(notWav, "not audio");
         var closed = $"ws://127.0.0.1:1/v1/realtime";
 
         var bad = await CliRun.InAsync(_dir, Settings, "", "talk", "--user", "alice", "--realtime", Realtime, "--in", notWav, "--out", Path.Combine(_dir, "a.wav"));
+        var empty = await CliRun.InAsync(_dir, Settings, "", "talk", "--user", "alice", "--realtime", Realtime, "--in", Question(0), "--out", Path.Combine(_dir, "a.wav"));
         var nowhere = await CliRun.InAsync(_dir, Settings, "", "talk", "--user", "alice", "--realtime", closed, "--in", Question(0.2), "--out", Path.Combine(_dir, "a.wav"));
 
         Assert.Equal(2, bad.Code);
         Assert.Contains($"talk: --in {notWav}: not a WAV file", bad.Err, StringComparison.Ordinal);
+        Assert.Equal(2, empty.Code);
+        Assert.Contains("question.wav: the file holds no audio", empty.Err, StringComparison.Ordinal);
         Assert.Equal(3, nowhere.Code);
         Assert.Contains("talk: The realtime endpoint ws://127.0.0.1:1/v1/realtime could not be reached", nowhere.Err, StringComparison.Ordinal);
         Assert.Empty(_server.Emulator.GetRealtimeResponses());

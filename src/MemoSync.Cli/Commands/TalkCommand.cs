@@ -66,7 +66,14 @@ internal static class TalkCommand
             {
                 throw new CliFailure(ExitCodes.BadSetting, $"talk: --in {e.Message}.");
             }
-            await using var services = CliServices.Build(configuration);
+            if (question.Length == 0)
+            {
+                throw new CliFailure(ExitCodes.BadSetting, $"talk: --in {result.GetValue(input)!.FullName}: the file holds no audio.");
+            }
+            // The memory is read while the question streams, so it may take as long as the question lasts: nothing waits for it sooner.
+            var speaking = TimeSpan.FromSeconds(question.Length / 2.0 / WavFile.SampleRate);
+            var memoryTimeout = TimeSpan.FromTicks(Math.Max(new MemoryContextOptions().Timeout.Ticks, speaking.Ticks));
+            await using var services = CliServices.Build(configuration, o => o.Memory = new MemoryContextOptions { Timeout = memoryTimeout });
             return await RunAsync(services, options, userId, question, result.GetValue(output)!.FullName, result.GetValue(system)!, ct);
         });
         return command;
@@ -78,10 +85,11 @@ internal static class TalkCommand
         var worker = services.GetRequiredService<RealtimeSyncWorker>();
         var memory = services.GetRequiredService<MemoryContextProvider>();
         var recorder = services.GetRequiredService<DialogueRecorderFactory>().Create(userId, $"talk-{Guid.CreateVersion7()}");
-        var prompt = await memory.BuildSystemPromptAsync(instructions, userId, [], ct);
+        var prompt = memory.BuildSystemPromptAsync(instructions, userId, [], ct);
 
         await using var dialogue = new RealtimeDialogue(await RealtimeFlags.ConnectAsync(options, "talk", ct), new RealtimeTurnAssembler(recorder), Console.Out);
-        await dialogue.Connection.UpdateSessionAsync(prompt, audio: true, ct);
+        // Before any audio: the session's own turn detection goes off, and this client commits and asks for the answer.
+        await dialogue.Connection.UpdateSessionAsync(instructions, audio: true, ct);
         Console.WriteLine($"memosync talk: {userId}; saying {question.Length / 2.0 / WavFile.SampleRate:0.0} s of audio in real time");
         var bytesPerChunk = (int)(WavFile.SampleRate * 2 * Chunk.TotalSeconds);
         using (var pace = new PeriodicTimer(Chunk))
@@ -91,6 +99,10 @@ internal static class TalkCommand
                 await dialogue.Connection.AppendAudioAsync(question.AsMemory(at, Math.Min(bytesPerChunk, question.Length - at)), ct);
                 await pace.WaitForNextTickAsync(ct);
             }
+        }
+        if (await prompt is var remembered && remembered != instructions)
+        {
+            await dialogue.Connection.UpdateSessionAsync(remembered, audio: true, ct);
         }
         await dialogue.Connection.CommitAudioAsync(ct);
         await dialogue.Connection.CreateResponseAsync(ct);

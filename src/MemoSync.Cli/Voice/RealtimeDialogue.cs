@@ -68,9 +68,9 @@ internal sealed class RealtimeDialogue(RealtimeConnection connection, RealtimeTu
         {
             await _events.DisposeAsync();
         }
-        catch (RealtimeConnectionException)
+        catch (Exception e) when (e is RealtimeConnectionException or InvalidOperationException)
         {
-            // The reader ends with the socket it reads.
+            // The reader ends with the socket it reads, a read still in flight (Ctrl+C) included.
         }
     }
 }

@@ -45,7 +45,10 @@ internal sealed class RealtimeAnswer(string? responseId)
     /// <summary>Stops taking text; the first reason given is the one kept.</summary>
     public void Interrupt(TurnInterruption why) => Interruption ??= why;
 
-    /// <summary>The person heard the audio up to <paramref name="audioEndMs"/>: text whose audio starts later was not said.</summary>
+    /// <summary>
+    /// The person heard the audio up to <paramref name="audioEndMs"/>: text whose audio starts later was not said. Text that
+    /// came before any audio cannot be placed in it, and is kept.
+    /// </summary>
     public void Truncate(int audioEndMs)
     {
         var heard = (long)audioEndMs * BytesPerMs;
