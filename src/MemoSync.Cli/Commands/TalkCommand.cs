@@ -71,7 +71,7 @@ internal static class TalkCommand
                 throw new CliFailure(ExitCodes.BadSetting, $"talk: --in {result.GetValue(input)!.FullName}: the file holds no audio.");
             }
             // The memory is read while the question streams, so it may take as long as the question lasts: nothing waits for it sooner.
-            var speaking = TimeSpan.FromSeconds(question.Length / 2.0 / WavFile.SampleRate);
+            var speaking = WavFile.Duration(question.Length);
             var memoryTimeout = TimeSpan.FromTicks(Math.Max(new MemoryContextOptions().Timeout.Ticks, speaking.Ticks));
             await using var services = CliServices.Build(configuration, o => o.Memory = new MemoryContextOptions { Timeout = memoryTimeout });
             return await RunAsync(services, options, userId, question, result.GetValue(output)!.FullName, result.GetValue(system)!, ct);
@@ -90,7 +90,7 @@ internal static class TalkCommand
         await using var dialogue = new RealtimeDialogue(await RealtimeFlags.ConnectAsync(options, "talk", ct), new RealtimeTurnAssembler(recorder), Console.Out);
         // Before any audio: the session's own turn detection goes off, and this client commits and asks for the answer.
         await dialogue.Connection.UpdateSessionAsync(instructions, audio: true, ct);
-        Console.WriteLine($"memosync talk: {userId}; saying {question.Length / 2.0 / WavFile.SampleRate:0.0} s of audio in real time");
+        Console.WriteLine($"memosync talk: {userId}; saying {WavFile.Duration(question.Length).TotalSeconds:0.0} s of audio in real time");
         var bytesPerChunk = (int)(WavFile.SampleRate * 2 * Chunk.TotalSeconds);
         using (var pace = new PeriodicTimer(Chunk))
         {
@@ -112,7 +112,7 @@ internal static class TalkCommand
         var turn = await dialogue.ReadTurnAsync(answer, ct);
         WavFile.WritePcm16Mono24k(answerPath, answer.ToArray());
         Console.WriteLine($"you> {turn?.Messages.FirstOrDefault(m => m.Role == ChatMessage.UserRole)?.Content ?? "(no transcript)"}");
-        Console.WriteLine($"memosync talk: the answer, {answer.Length / 2.0 / WavFile.SampleRate:0.0} s, is in {answerPath}; "
+        Console.WriteLine($"memosync talk: the answer, {WavFile.Duration(answer.Length).TotalSeconds:0.0} s, is in {answerPath}; "
             + (turn is null ? "nothing was said, no turn recorded." : $"turn {turn.Id} recorded{(turn.Interruption is { } why ? $" ({why.Name()})" : "")}."));
 
         await worker.DisposeAsync();

@@ -10,6 +10,9 @@ internal static class WavFile
 {
     public const int SampleRate = 24_000;
 
+    /// <summary>How long <paramref name="pcmBytes"/> bytes of 16-bit mono audio at 24 kHz play.</summary>
+    public static TimeSpan Duration(long pcmBytes) => TimeSpan.FromSeconds(pcmBytes / 2.0 / SampleRate);
+
     /// <summary>The file's audio as 16-bit little-endian mono PCM at 24 kHz.</summary>
     /// <exception cref="InvalidDataException">The file is not a 16-bit PCM WAV file (the message names the file and what is wrong).</exception>
     public static byte[] ReadPcm16Mono24k(string path)
