@@ -26,4 +26,7 @@ public sealed class EmulatorOptions
 
     /// <summary>How the scripted OpenAI-compatible chat endpoint (<c>/v1/chat/completions</c>) answers; change it at run time with <see cref="MemobaseEmulator.ChatSettings"/>.</summary>
     public Chat.ScriptedChatSettings Chat { get; set; } = new();
+
+    /// <summary>The emulator's clock: its timestamps and the scripted answers' latency and delays. Default the system's; a test may hold it still.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -91,7 +91,7 @@ public sealed class MemobaseEmulator : IAsyncDisposable
             }
         });
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddSingleton(sp => new EmulatorStore(options.DataPath, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<BufferProcessor>();
         builder.Services.AddSingleton<ReceivedLedger>();

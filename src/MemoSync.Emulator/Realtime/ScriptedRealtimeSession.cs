@@ -21,6 +21,13 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
     /// <summary>Each word's audio: a quiet 150 ms tone and 50 ms of silence.</summary>
     private static readonly byte[] WordAudio = Tone();
 
+    /// <summary>The session's fields a <c>session.update</c> may set; its id, object and model are the server's.</summary>
+    private static readonly HashSet<string> Updatable =
+    [
+        "modalities", "instructions", "voice", "turn_detection", "input_audio_transcription", "input_audio_format", "output_audio_format",
+        "tools", "tool_choice", "temperature", "max_response_output_tokens",
+    ];
+
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly MemoryStream _audio = new();
     private readonly HashSet<string> _assistantItems = [];
@@ -97,11 +104,7 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
         switch ((string?)clientEvent["type"])
         {
             case "session.update" when clientEvent["session"] is JsonObject changes:
-                foreach (var (name, value) in changes)
-                {
-                    _session[name] = value?.DeepClone();
-                }
-                await SendAsync(Event("session.updated", ("session", _session.DeepClone())), ct);
+                await UpdateSessionAsync(changes, eventId, ct);
                 break;
             case "input_audio_buffer.append":
                 await AppendAsync(clientEvent, eventId, ct);
@@ -129,7 +132,7 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
                 await StartResponseAsync(clientEvent["response"] as JsonObject, eventId, ct);
                 break;
             case "response.cancel":
-                if (!await StopResponseAsync("client_cancelled", null, ct))
+                if (_response is not { } streaming || !await StopAsync(streaming, "client_cancelled", null, ct))
                 {
                     await ErrorAsync("response_cancel_not_active", "There is no active response to cancel.", eventId, ct);
                 }
@@ -150,6 +153,21 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
         }
     }
 
+    /// <summary>Merges the changes, or, when one of them is not a field a client may set, refuses them all (as the service does).</summary>
+    private async Task UpdateSessionAsync(JsonObject changes, string? eventId, CancellationToken ct)
+    {
+        if (changes.Select(c => c.Key).FirstOrDefault(name => !Updatable.Contains(name)) is { } unknown)
+        {
+            await ErrorAsync("unknown_parameter", $"Unknown or read-only parameter: 'session.{unknown}'.", eventId, ct);
+            return;
+        }
+        foreach (var (name, value) in changes)
+        {
+            _session[name] = value?.DeepClone();
+        }
+        await SendAsync(Event("session.updated", ("session", _session.DeepClone())), ct);
+    }
+
     private async Task AppendAsync(JsonObject clientEvent, string? eventId, CancellationToken ct)
     {
         byte[] pcm;
@@ -167,7 +185,7 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
             // Speech begins: an answer playing now is one the person speaks over.
             _speechItem = Id("item");
             var started = Event("input_audio_buffer.speech_started", ("audio_start_ms", _audio.Length / BytesPerMs), ("item_id", _speechItem));
-            if (!await StopResponseAsync("turn_detected", started, ct))
+            if (_response is not { } playing || !await StopAsync(playing, "turn_detected", started, ct))
             {
                 await SendAsync(started, ct);
             }
@@ -207,12 +225,17 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
 
     private async Task StartResponseAsync(JsonObject? overrides, string? eventId, CancellationToken ct)
     {
-        if (_response is { Streaming.IsCompleted: false })
+        if (_response is { } previous)
         {
-            await ErrorAsync("conversation_already_has_active_response", "The conversation already has an active response.", eventId, ct);
-            return;
+            if (!previous.Ended && !previous.Stop.IsCancellationRequested)
+            {
+                await ErrorAsync("conversation_already_has_active_response", "The conversation already has an active response.", eventId, ct);
+                return;
+            }
+            // Ending (stopped, say, as the person spoke over it): its response.done goes out before the next response begins.
+            await previous.Streaming.WaitAsync(ct);
+            previous.Dispose();
         }
-        _response?.Dispose();
         var response = new ScriptedResponse(Id("resp"), Id("item"));
         _assistantItems.Add(response.ItemId);
         _response = response;
@@ -230,17 +253,19 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
     {
         var stop = response.Stop.Token;
         var (status, reason) = ("completed", (string?)null);
+        var itemAdded = false;
         try
         {
             await Task.Delay(TimeSpan.FromMilliseconds(settings.LatencyMs), time, stop);
             if (outcome == ChatOutcome.Failed)
             {
-                await ErrorAsync(null, "The scripted server failed this response", null, stop, type: "server_error");
+                await SendAsync(Event("error", ("error", ServerError())), stop);
                 (status, reason) = ("failed", null);
                 return;
             }
             var ids = new (string, JsonNode?)[] { ("response_id", response.Id), ("item_id", response.ItemId), ("output_index", 0), ("content_index", 0) };
             await SendAsync(Event("response.output_item.added", ("response_id", response.Id), ("output_index", 0), ("item", AssistantItem(response, "in_progress"))), stop);
+            itemAdded = true;
             await SendAsync(Event("response.content_part.added", [.. ids, ("part", Part(audio, ""))]), stop);
             var pieces = ChatCompletionEndpoints.Pieces(answer);
             var cutAt = outcome is ChatOutcome.Interrupted or ChatOutcome.Dropped ? Math.Max(1, pieces.Count / 2) : pieces.Count;
@@ -254,8 +279,8 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
             }
             if (outcome == ChatOutcome.Dropped)
             {
-                // Let what was sent leave before the cut: a cut at once would discard it.
-                await Task.Delay(TimeSpan.FromMilliseconds(100), time, CancellationToken.None);
+                // Let what was sent leave before the cut (a cut at once would discard it): the network's time, not the script's.
+                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
                 abort();
                 (status, reason) = ("dropped", null);
                 return;
@@ -263,7 +288,7 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
             if (outcome == ChatOutcome.Interrupted)
             {
                 // The scripted person speaks over the second half.
-                await StopResponseAsync("turn_detected", Event("input_audio_buffer.speech_started", ("audio_start_ms", 0), ("item_id", Id("item"))), stop);
+                await StopAsync(response, "turn_detected", Event("input_audio_buffer.speech_started", ("audio_start_ms", 0), ("item_id", Id("item"))), stop);
                 stop.ThrowIfCancellationRequested();
             }
             var text = response.Sent.ToString();
@@ -285,6 +310,7 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
         }
         finally
         {
+            response.Ended = true;
             log.Add(received with
             {
                 Outcome = status switch
@@ -297,7 +323,8 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
             });
             if (status is not "dropped")
             {
-                await SendQuietlyAsync(Event("response.done", ("response", Response(response, status, reason, status == "completed" ? response.Sent.ToString() : null))));
+                var output = itemAdded ? AssistantItem(response, status == "completed" ? "completed" : "incomplete", audio, response.Sent.ToString()) : null;
+                await SendQuietlyAsync(Event("response.done", ("response", Response(response, status, reason, output))));
             }
         }
     }
@@ -323,12 +350,13 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
     }
 
     /// <summary>
-    /// Stops the streaming response, sending <paramref name="first"/> (the speech that stopped it) before anything else can
-    /// go out; false when no response is streaming.
+    /// Stops the response, sending <paramref name="first"/> (the speech that stopped it) before anything else can go out;
+    /// false when it has ended or is being stopped already. Its own task stops it too (a scripted interruption), possibly
+    /// before <see cref="ScriptedResponse.Streaming"/> is set: hence <see cref="ScriptedResponse.Ended"/>.
     /// </summary>
-    private async Task<bool> StopResponseAsync(string reason, JsonObject? first, CancellationToken ct)
+    private async Task<bool> StopAsync(ScriptedResponse response, string reason, JsonObject? first, CancellationToken ct)
     {
-        if (_response is not { Streaming.IsCompleted: false } response || response.Stop.IsCancellationRequested)
+        if (response.Ended || response.Stop.IsCancellationRequested)
         {
             return false;
         }
@@ -350,8 +378,10 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
         return true;
     }
 
-    private Task ErrorAsync(string? code, string message, string? eventId, CancellationToken ct, string type = "invalid_request_error") =>
-        SendAsync(Event("error", ("error", new JsonObject { ["type"] = type, ["code"] = code, ["message"] = message, ["param"] = null, ["event_id"] = eventId })), ct);
+    private Task ErrorAsync(string code, string message, string? eventId, CancellationToken ct) => SendAsync(Event("error", ("error", new JsonObject
+    {
+        ["type"] = "invalid_request_error", ["code"] = code, ["message"] = message, ["param"] = null, ["event_id"] = eventId,
+    })), ct);
 
     private async Task SendAsync(JsonObject serverEvent, CancellationToken ct)
     {
@@ -391,12 +421,20 @@ internal sealed class ScriptedRealtimeSession(WebSocket socket, Action abort, Sc
         return e;
     }
 
-    private static JsonObject Response(ScriptedResponse response, string status, string? reason, string? text) => new()
+    /// <summary>A <c>realtime.response</c>: a cancelled one says why, a failed one carries the error, as the service does.</summary>
+    private static JsonObject Response(ScriptedResponse response, string status, string? reason, JsonObject? output) => new()
     {
         ["id"] = response.Id, ["object"] = "realtime.response", ["status"] = status,
-        ["status_details"] = reason is null ? null : new JsonObject { ["type"] = status, ["reason"] = reason },
-        ["output"] = text is null ? new JsonArray() : new JsonArray(AssistantItem(response, "completed", audio: false, text)),
+        ["status_details"] = (status, reason) switch
+        {
+            ("failed", _) => new JsonObject { ["type"] = status, ["error"] = ServerError() },
+            (_, null) => null,
+            _ => new JsonObject { ["type"] = status, ["reason"] = reason },
+        },
+        ["output"] = output is null ? new JsonArray() : new JsonArray(output),
     };
+
+    private static JsonObject ServerError() => new() { ["type"] = "server_error", ["code"] = null, ["message"] = "The scripted server failed this response" };
 
     private static JsonObject AssistantItem(ScriptedResponse response, string status, bool audio = false, string? text = null) => new()
     {

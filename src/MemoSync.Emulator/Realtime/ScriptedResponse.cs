@@ -18,5 +18,14 @@ internal sealed class ScriptedResponse(string id, string itemId) : IDisposable
 
     public Task Streaming { get; set; } = Task.CompletedTask;
 
+    /// <summary>Its outcome is settled: nothing can stop it any more, and its <c>response.done</c> is on its way.</summary>
+    public bool Ended
+    {
+        get => Volatile.Read(ref _ended);
+        set => Volatile.Write(ref _ended, value);
+    }
+
+    private bool _ended;
+
     public void Dispose() => Stop.Dispose();
 }
