@@ -27,6 +27,8 @@ public sealed class ScriptedRealtimeEndpointTests : IAsyncLifetime
     {
         _server = await RunningEmulator.StartAsync(o => o.TimeProvider = _time);
         _socket = new ClientWebSocket();
+        // Any key is accepted, as a client of the real service sends one.
+        _socket.Options.SetRequestHeader("Authorization", "Bearer sk-any-key");
         await _socket.ConnectAsync(new Uri($"ws://{_server.Emulator.BaseAddress.Authority}/v1/realtime?model=voice-test"), _timeout.Token);
     }
 
@@ -118,6 +120,28 @@ public sealed class ScriptedRealtimeEndpointTests : IAsyncLifetime
         Assert.All(events.Where(e => (string?)e["type"] == "response.text.delta"), e => Assert.Equal(itemId, (string?)e["item_id"]));
         var logged = Assert.Single(_server.Emulator.GetRealtimeResponses());
         Assert.Equal(("Be brief.", "hi", ChatOutcome.Answered, "Hello there Alice"), (logged.Instructions, logged.UserInput, logged.Outcome, logged.Sent));
+    }
+
+    [Fact]
+    public async Task The_responses_are_listed_and_reset_on_the_admin_paths()
+    {
+        _server.Emulator.ChatSettings = new ScriptedChatSettings { Answers = ["Hello"] };
+        await ReceiveAsync();
+        await SendAsync(UserSaysHi);
+        await SendAsync(ResponseCreate);
+        await ReceiveUntilAsync("response.done");
+        await ResponsesAsync(1);
+
+        using var list = await _server.Http.SendAsync(_server.Request(HttpMethod.Get, "../../_emulator/realtime/responses"), _timeout.Token);
+        var listed = JsonNode.Parse(await list.Content.ReadAsStringAsync(_timeout.Token))!.AsArray();
+        using var reset = await _server.Http.SendAsync(_server.Request(HttpMethod.Post, "../../_emulator/realtime/responses/reset"), _timeout.Token);
+
+        var response = Assert.Single(listed)!;
+        Assert.Equal(("voice-test", "hi", "answered", "Hello"), ((string?)response["model"], (string?)response["user_input"], (string?)response["outcome"],
+            (string?)response["sent"]));
+        Assert.Equal(["text", "audio"], response["modalities"]!.AsArray().Select(m => (string?)m));
+        Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+        Assert.Empty(_server.Emulator.GetRealtimeResponses());
     }
 
     [Fact]
