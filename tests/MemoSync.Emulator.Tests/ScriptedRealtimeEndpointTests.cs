@@ -67,11 +67,14 @@ public sealed class ScriptedRealtimeEndpointTests : IAsyncLifetime
         return events;
     }
 
-    /// <summary>After <c>session.created</c>: a text-only session, the person says hi and asks for the answer.</summary>
-    private async Task AskInTextAsync()
+    /// <summary>After <c>session.created</c> (and a text-only session if asked): the person says hi and asks for the answer.</summary>
+    private async Task AskAsync(bool textOnly)
     {
         await ReceiveAsync();
-        await SendAsync("""{"type":"session.update","session":{"modalities":["text"]}}""");
+        if (textOnly)
+        {
+            await SendAsync("""{"type":"session.update","session":{"modalities":["text"]}}""");
+        }
         await SendAsync(UserSaysHi);
         await SendAsync(ResponseCreate);
     }
@@ -126,9 +129,7 @@ public sealed class ScriptedRealtimeEndpointTests : IAsyncLifetime
     public async Task The_responses_are_listed_and_reset_on_the_admin_paths()
     {
         _server.Emulator.ChatSettings = new ScriptedChatSettings { Answers = ["Hello"] };
-        await ReceiveAsync();
-        await SendAsync(UserSaysHi);
-        await SendAsync(ResponseCreate);
+        await AskAsync(textOnly: false);
         await ReceiveUntilAsync("response.done");
         await ResponsesAsync(1);
 
@@ -195,7 +196,7 @@ public sealed class ScriptedRealtimeEndpointTests : IAsyncLifetime
     public async Task A_streaming_response_refuses_a_second_one_and_stops_when_the_client_cancels_it()
     {
         _server.Emulator.ChatSettings = new ScriptedChatSettings { Answers = ["one two three four"], ChunkDelayMs = 1000 };
-        await AskInTextAsync();
+        await AskAsync(textOnly: true);
         await ReceiveUntilAsync("response.text.delta");
 
         await SendAsync("""{"type":"response.create","event_id":"evt_again"}""");
@@ -217,9 +218,7 @@ public sealed class ScriptedRealtimeEndpointTests : IAsyncLifetime
     public async Task Audio_appended_while_an_answer_plays_is_the_person_speaking_over_it_and_their_words_start_the_next_answer()
     {
         _server.Emulator.ChatSettings = new ScriptedChatSettings { Answers = ["one two three four", "fine"], ChunkDelayMs = 1000, Transcripts = ["stop please"] };
-        await ReceiveAsync();
-        await SendAsync(UserSaysHi);
-        await SendAsync(ResponseCreate);
+        await AskAsync(textOnly: false);
         await ReceiveUntilAsync("response.audio.delta");
 
         await SendAsync(Append(12_000));
@@ -240,7 +239,7 @@ public sealed class ScriptedRealtimeEndpointTests : IAsyncLifetime
     public async Task A_scripted_interruption_is_the_person_speaking_after_half_of_the_words()
     {
         _server.Emulator.ChatSettings = new ScriptedChatSettings { Answers = ["one two three four"], InterruptRate = 1 };
-        await AskInTextAsync();
+        await AskAsync(textOnly: true);
 
         var events = await ReceiveUntilAsync("response.done");
 
@@ -256,7 +255,7 @@ public sealed class ScriptedRealtimeEndpointTests : IAsyncLifetime
     public async Task A_dropped_response_ends_the_socket_without_a_close_after_half_of_the_words()
     {
         _server.Emulator.ChatSettings = new ScriptedChatSettings { Answers = ["one two three four"], DropRate = 1 };
-        await AskInTextAsync();
+        await AskAsync(textOnly: true);
 
         var events = new List<JsonObject>();
         var cut = await Assert.ThrowsAsync<WebSocketException>(async () =>
@@ -277,9 +276,7 @@ public sealed class ScriptedRealtimeEndpointTests : IAsyncLifetime
     public async Task A_failed_response_is_an_error_event_before_any_word_and_a_failed_response_done()
     {
         _server.Emulator.ChatSettings = new ScriptedChatSettings { Answers = ["one two"], ErrorRate = 1 };
-        await ReceiveAsync();
-        await SendAsync(UserSaysHi);
-        await SendAsync(ResponseCreate);
+        await AskAsync(textOnly: false);
 
         var events = await ReceiveUntilAsync("response.done");
 
@@ -296,9 +293,7 @@ public sealed class ScriptedRealtimeEndpointTests : IAsyncLifetime
     public async Task An_assistant_item_is_truncated_where_the_person_stopped_listening_and_a_user_item_is_not()
     {
         _server.Emulator.ChatSettings = new ScriptedChatSettings { Answers = ["one two"] };
-        await ReceiveAsync();
-        await SendAsync(UserSaysHi);
-        await SendAsync(ResponseCreate);
+        await AskAsync(textOnly: false);
         var turn = await ReceiveUntilAsync("response.done");
         var userItem = (string?)turn[0]["item"]!["id"];
         var assistantItem = (string?)turn.Single(e => (string?)e["type"] == "response.output_item.added")["item"]!["id"];
