@@ -23,7 +23,7 @@ public sealed class PostgresJournal : IDialogueJournal
     private readonly string _claimLock;
     private readonly TimeProvider _time;
     private readonly TurnValidator _validator;
-    private readonly GroupCommitWriter _appends;
+    private readonly GroupCommitWriter<IReadOnlyList<TurnRow>> _appends;
 
     private PostgresJournal(NpgsqlDataSource source, PostgresJournalOptions options, string where, TimeProvider time)
     {
@@ -32,7 +32,8 @@ public sealed class PostgresJournal : IDialogueJournal
         _time = time;
         _validator = new TurnValidator(options.Limits);
         _claimLock = $"SELECT pg_advisory_xact_lock({PostgresSchema.LockClass}, hashtext('{options.Schema.Replace("'", "''", StringComparison.Ordinal)}'))";
-        _appends = new GroupCommitWriter(_validator, CommitAsync, e => e is NpgsqlException ? Unavailable("could not record the turn", e) : e, MaxBatch);
+        _appends = new GroupCommitWriter<IReadOnlyList<TurnRow>>(appends => CommitAsync([.. appends.SelectMany(rows => rows)]),
+            (_, e) => e is NpgsqlException ? Unavailable("could not record the turn", e) : e, rows => rows.Count, MaxBatch);
     }
 
     /// <summary>
@@ -124,7 +125,7 @@ public sealed class PostgresJournal : IDialogueJournal
     public Task AppendAsync(Turn turn, CancellationToken ct = default) => AppendManyAsync([turn], ct);
 
     /// <inheritdoc />
-    public Task AppendManyAsync(IReadOnlyList<Turn> turns, CancellationToken ct = default) => _appends.AppendAsync(turns, ct);
+    public Task AppendManyAsync(IReadOnlyList<Turn> turns, CancellationToken ct = default) => _appends.WriteAsync(_validator.Rows(turns), ct);
 
     /// <summary>One statement for the whole batch: one round trip and one commit, whose WAL flush all its callers share.</summary>
     private async Task CommitAsync(IReadOnlyList<TurnRow> rows)

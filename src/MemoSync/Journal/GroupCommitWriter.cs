@@ -3,73 +3,72 @@ using System.Threading.Channels;
 namespace MemoSync.Journal;
 
 /// <summary>
-/// Group commit for a journal's appends: callers hand over their turns and wait; one loop writes
+/// Group commit for a journal's writes: callers hand over their writes and wait; one loop applies
 /// whatever has gathered in one durable commit, so concurrent callers share a flush, and each caller
-/// returns once its own turns are committed (or with the commit's failure).
+/// returns once its own write is committed (or with the commit's failure).
 /// </summary>
-internal sealed class GroupCommitWriter : IAsyncDisposable
+/// <typeparam name="TWrite">What a caller hands over: the commit knows how to apply it.</typeparam>
+internal sealed class GroupCommitWriter<TWrite> : IAsyncDisposable
 {
-    private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly TurnValidator _validator;
-    private readonly Func<IReadOnlyList<TurnRow>, Task> _commit;
-    private readonly Func<Exception, Exception> _failure;
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Func<IReadOnlyList<TWrite>, Task> _commit;
+    private readonly Func<TWrite, Exception, Exception> _failure;
+    private readonly Func<TWrite, int> _weight;
     private readonly int _maxBatch;
     private readonly Task _loop;
     private long _commits;
 
     /// <summary>Starts the writer.</summary>
-    /// <param name="validator">Checks each turn before it is queued.</param>
-    /// <param name="commit">Writes the rows of a batch in one transaction and returns once they are durable.</param>
-    /// <param name="failure">What the callers of a batch are told when its commit fails with the given exception.</param>
-    /// <param name="maxBatch">Rows at most in one commit.</param>
-    public GroupCommitWriter(TurnValidator validator, Func<IReadOnlyList<TurnRow>, Task> commit, Func<Exception, Exception> failure, int maxBatch = 1024)
+    /// <param name="commit">Applies the writes of a batch, in order, in one transaction and returns once they are durable.</param>
+    /// <param name="failure">What the caller of a write is told when its batch's commit fails with the given exception.</param>
+    /// <param name="weight">A write's share of a batch (its rows, say).</param>
+    /// <param name="maxBatch">Weight at most in one commit (a single heavier write is committed alone).</param>
+    public GroupCommitWriter(Func<IReadOnlyList<TWrite>, Task> commit, Func<TWrite, Exception, Exception> failure, Func<TWrite, int> weight, int maxBatch = 1024)
     {
-        _validator = validator;
         _commit = commit;
         _failure = failure;
+        _weight = weight;
         _maxBatch = maxBatch;
         _loop = Task.Run(WriteLoopAsync);
     }
 
-    /// <summary>Durable commits so far; fewer than the appends when callers shared commits.</summary>
+    /// <summary>Durable commits so far; fewer than the writes when callers shared commits.</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
-    /// <summary>Queues <paramref name="turns"/> for the next commit; completes once they are durable.</summary>
-    /// <exception cref="TurnRejectedException">A turn is invalid; none of them was queued.</exception>
+    /// <summary>Queues <paramref name="write"/> for the next commit; completes once it is durable.</summary>
     /// <exception cref="ObjectDisposedException">The writer is closed.</exception>
-    public Task AppendAsync(IReadOnlyList<Turn> turns, CancellationToken ct)
+    public Task WriteAsync(TWrite write, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(turns);
-        // Validated and serialized on the caller's thread, so concurrent callers share that work and the loop only writes.
-        var rows = turns.Select(t => TurnRow.Of(_validator.Validate(t))).ToList();
-        var pending = new PendingAppend(rows, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_appends.Writer.TryWrite(pending), this);
-        // The caller may stop waiting, but its turns are committed or failed by the loop either way.
+        var pending = new PendingWrite(write, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(pending), this);
+        // The caller may stop waiting, but its write is committed or failed by the loop either way.
         return pending.Done.Task.WaitAsync(ct);
     }
 
     private async Task WriteLoopAsync()
     {
-        var reader = _appends.Reader;
-        var batch = new List<PendingAppend>();
-        var rows = new List<TurnRow>();
+        var reader = _writes.Reader;
+        var batch = new List<PendingWrite>();
+        var writes = new List<TWrite>();
         while (await reader.WaitToReadAsync())
         {
             if (batch.Count > 1)
             {
-                // Several callers shared the last commit: let those woken by it enqueue their next rows so they share this one too.
+                // Several callers shared the last commit: let those woken by it hand over their next writes so they share this one too.
                 await Task.Yield();
             }
             batch.Clear();
-            rows.Clear();
-            while (rows.Count < _maxBatch && reader.TryRead(out var pending))
+            writes.Clear();
+            var weight = 0;
+            while (weight < _maxBatch && reader.TryRead(out var pending))
             {
                 batch.Add(pending);
-                rows.AddRange(pending.Rows);
+                writes.Add(pending.Write);
+                weight += _weight(pending.Write);
             }
             try
             {
-                await _commit(rows);
+                await _commit(writes);
                 Interlocked.Increment(ref _commits);
                 batch.ForEach(p => p.Done.SetResult());
             }
@@ -77,18 +76,17 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                var told = _failure(e);
-                batch.ForEach(p => p.Done.SetException(told));
+                batch.ForEach(p => p.Done.SetException(_failure(p.Write, e)));
             }
         }
     }
 
-    /// <summary>Stops taking rows and waits until what was queued is committed.</summary>
+    /// <summary>Stops taking writes and waits until what was queued is committed.</summary>
     public async ValueTask DisposeAsync()
     {
-        _appends.Writer.TryComplete();
+        _writes.Writer.TryComplete();
         await _loop;
     }
 
-    private sealed record PendingAppend(IReadOnlyList<TurnRow> Rows, TaskCompletionSource Done);
+    private sealed record PendingWrite(TWrite Write, TaskCompletionSource Done);
 }

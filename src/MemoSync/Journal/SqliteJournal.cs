@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
@@ -5,9 +6,9 @@ namespace MemoSync.Journal;
 
 /// <summary>
 /// The embedded journal: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so a committed
-/// append is on disk. Concurrent appends share one commit (group commit) and each caller returns
-/// once its own turn is durable. Several processes may share the file; leases keep them from
-/// delivering the same turn, and an expired lease lets another take over.
+/// append is on disk. Concurrent writes (appends, claims, outcomes) share one commit (group commit)
+/// and each caller returns once its own write is durable. Several processes may share the file;
+/// leases keep them from delivering the same turn, and an expired lease lets another take over.
 /// </summary>
 public sealed class SqliteJournal : IDialogueJournal
 {
@@ -20,8 +21,8 @@ public sealed class SqliteJournal : IDialogueJournal
     private readonly TimeProvider _time;
     private readonly TurnValidator _validator;
     private readonly SqliteConnection _writer;
-    private readonly SqliteCommand _insert;
-    private readonly GroupCommitWriter _appends;
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    private readonly GroupCommitWriter<SqliteGroupedWrite> _writes;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly int _busyMs;
 
@@ -39,8 +40,8 @@ public sealed class SqliteJournal : IDialogueJournal
             DefaultTimeout = Math.Max(1, (int)options.BusyTimeout.TotalSeconds),
         }.ToString();
         _writer = Open();
-        _insert = PrepareInsert();
-        _appends = new GroupCommitWriter(_validator, Commit, e => e is SqliteException or IOException ? Unavailable(_path, "could not record the turn", e) : e, MaxBatch);
+        _writes = new GroupCommitWriter<SqliteGroupedWrite>(Commit, (write, e) => e is SqliteException or IOException ? Unavailable(_path, write.What, e) : e,
+            write => write.Weight, MaxBatch);
     }
 
     /// <summary>Opens the journal, creating the file (readable by its owner only) and migrating its schema.</summary>
@@ -107,23 +108,67 @@ public sealed class SqliteJournal : IDialogueJournal
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    // ---- appends: group commit
+    // ---- writes: group commit
 
-    /// <summary>Durable commits of appends so far; fewer than the appends when callers shared commits.</summary>
-    internal long Commits => _appends.Commits;
+    /// <summary>Durable commits of writes so far; fewer than the writes when callers shared commits.</summary>
+    internal long Commits => _writes.Commits;
 
     /// <inheritdoc />
     public Task AppendAsync(Turn turn, CancellationToken ct = default) => AppendManyAsync([turn], ct);
 
     /// <inheritdoc />
-    public Task AppendManyAsync(IReadOnlyList<Turn> turns, CancellationToken ct = default) => _appends.AppendAsync(turns, ct);
+    public Task AppendManyAsync(IReadOnlyList<Turn> turns, CancellationToken ct = default)
+    {
+        var rows = _validator.Rows(turns);
+        return Grouped(tx =>
+        {
+            foreach (var row in rows)
+            {
+                Prepared(tx, """
+                    INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption)
+                    VALUES ($id, $user, $session, $messages, $timestamp, $timestamp, $interruption)
+                    """, ("$id", row.Id.ToString()), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
+                    ("$timestamp", row.Timestamp.ToUnixTimeMilliseconds()), ("$interruption", row.Interruption)).ExecuteNonQuery();
+            }
+            return rows.Count;
+        }, ct, "could not record the turn", rows.Count, oneStatement: rows.Count == 1);
+    }
 
-    private async Task Commit(IReadOnlyList<TurnRow> rows)
+    /// <summary>
+    /// Applies <paramref name="apply"/> in the next group commit, beside the appends, claims and outcomes of every other
+    /// caller, and returns its result once that commit is durable: one flush for them all.
+    /// </summary>
+    private async Task<T> Grouped<T>(Func<SqliteTransaction, T> apply, CancellationToken ct, string what = "failed", int weight = 1, bool oneStatement = true)
+    {
+        var result = default(T)!;
+        var write = new SqliteGroupedWrite(tx => result = apply(tx), what, weight, oneStatement);
+        await _writes.WriteAsync(write, ct);
+        if (write.Failure is SqliteException e)
+        {
+            throw Unavailable(_path, what, e);
+        }
+        if (write.Failure is { } other)
+        {
+            ExceptionDispatchInfo.Throw(other);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// One transaction for the batch, begun immediate, so the clock each write reads (a lease's start, say) is read with
+    /// the write lock held.
+    /// </summary>
+    private async Task Commit(IReadOnlyList<SqliteGroupedWrite> writes)
     {
         await _writeGate.WaitAsync();
         try
         {
-            CommitRows(rows);
+            using var tx = _writer.BeginTransaction(deferred: false);
+            foreach (var write in writes)
+            {
+                write.ApplyIn(tx);
+            }
+            tx.Commit();
         }
         finally
         {
@@ -131,79 +176,54 @@ public sealed class SqliteJournal : IDialogueJournal
         }
     }
 
-    private void CommitRows(IReadOnlyList<TurnRow> rows)
+    /// <summary>A statement on the writer's connection, prepared once and kept: the writes run the same few again and again.</summary>
+    private SqliteCommand Prepared(SqliteTransaction tx, string sql, params (string Name, object? Value)[] parameters)
     {
-        using var tx = _writer.BeginTransaction();
-        _insert.Transaction = tx;
-        foreach (var row in rows)
+        if (!_prepared.TryGetValue(sql, out var command))
         {
-            _insert.Parameters["$id"].Value = row.Id.ToString();
-            _insert.Parameters["$user"].Value = row.UserId;
-            _insert.Parameters["$session"].Value = (object?)row.SessionId ?? DBNull.Value;
-            _insert.Parameters["$messages"].Value = row.Messages;
-            _insert.Parameters["$timestamp"].Value = row.Timestamp.ToUnixTimeMilliseconds();
-            _insert.Parameters["$interruption"].Value = (object?)row.Interruption ?? DBNull.Value;
-            _insert.ExecuteNonQuery();
+            command = _writer.CreateCommand();
+            command.CommandText = sql;
+            _prepared[sql] = command;
         }
-        tx.Commit();
-    }
-
-    private SqliteCommand PrepareInsert()
-    {
-        var insert = _writer.CreateCommand();
-        insert.CommandText = """
-            INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption)
-            VALUES ($id, $user, $session, $messages, $timestamp, $timestamp, $interruption)
-            """;
-        foreach (var name in new[] { "$id", "$user", "$session", "$messages", "$timestamp", "$interruption" })
+        command.Transaction = tx;
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
         {
-            insert.Parameters.Add(name, name == "$timestamp" ? SqliteType.Integer : SqliteType.Text);
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
-        insert.Prepare();
-        return insert;
+        return command;
     }
 
     // ---- claims and outcomes
 
     /// <inheritdoc />
-    public Task<JournalEntry?> TryClaimAsync(Guid turnId, string owner, TimeSpan lease, CancellationToken ct = default)
+    public Task<JournalEntry?> TryClaimAsync(Guid turnId, string owner, TimeSpan lease, CancellationToken ct = default) => Grouped(tx =>
     {
-        return Write(c =>
-        {
-            // As in ClaimDueAsync: the lease is counted from when the write lock is held.
-            using var tx = c.BeginTransaction(deferred: false);
-            var now = Now();
-            var claimed = Read(c, $"""
-                UPDATE turns SET lease_owner = $owner, lease_until = $until
-                WHERE id = $id AND state = 0 AND (lease_until IS NULL OR lease_until <= $now)
-                  AND NOT EXISTS (SELECT 1 FROM turns p WHERE p.user_id = turns.user_id AND p.state = 0 AND p.seq < turns.seq)
-                RETURNING {Columns}
-                """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$id", turnId.ToString()), ("$now", now))
-                .SingleOrDefault();
-            tx.Commit();
-            return claimed;
-        }, ct);
-    }
+        var now = Now();
+        return Read(Prepared(tx, $"""
+            UPDATE turns SET lease_owner = $owner, lease_until = $until
+            WHERE id = $id AND state = 0 AND (lease_until IS NULL OR lease_until <= $now)
+              AND NOT EXISTS (SELECT 1 FROM turns p WHERE p.user_id = turns.user_id AND p.state = 0 AND p.seq < turns.seq)
+            RETURNING {Columns}
+            """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$id", turnId.ToString()), ("$now", now)))
+            .SingleOrDefault();
+    }, ct);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<JournalEntry>> ClaimDueAsync(int max, string owner, TimeSpan lease, TimeSpan leaveFresh = default, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        return Write<IReadOnlyList<JournalEntry>>(c =>
+        return Grouped<IReadOnlyList<JournalEntry>>(tx =>
         {
-            // Immediate: the walk and the lease are one step, so two processes never pick the same turns. The clock is
-            // read once the write lock is held: a lease counted from before a wait for it could end as it is granted.
-            using var tx = c.BeginTransaction(deferred: false);
+            // The walk and the lease are one step in a transaction holding the write lock, so two processes never pick the same turns.
             var now = Now();
-            var due = DueTurns(c, max, now, now - (long)leaveFresh.TotalMilliseconds);
-            var claimed = Read(c, $"""
+            var due = DueTurns(tx, max, now, now - (long)leaveFresh.TotalMilliseconds);
+            return Read(Prepared(tx, $"""
                 UPDATE turns SET lease_owner = $owner, lease_until = $until
                 WHERE seq IN (SELECT value FROM json_each($seqs))
                 RETURNING {Columns}
-                """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$seqs", JsonSerializer.Serialize(due, SeqJsonContext.Default.ListInt64)));
-            tx.Commit();
-            return claimed;
-        }, ct);
+                """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$seqs", JsonSerializer.Serialize(due, SeqJsonContext.Default.ListInt64))));
+        }, ct, weight: max);
     }
 
     /// <summary>
@@ -211,9 +231,9 @@ public sealed class SqliteJournal : IDialogueJournal
     /// is waiting (backing off or leased) holds back its user's later turns, so a user's turns go out in order;
     /// a fresh turn never tried (recorded after <paramref name="fresh"/>) is left to the real-time worker.
     /// </summary>
-    private static List<long> DueTurns(SqliteConnection connection, int max, long now, long fresh)
+    private List<long> DueTurns(SqliteTransaction tx, int max, long now, long fresh)
     {
-        using var command = Command(connection, """
+        var command = Prepared(tx, """
             SELECT seq, user_id, next_attempt_at > $now OR COALESCE(lease_until > $now, 0),
                    retry_count > 0 OR last_error IS NOT NULL OR timestamp <= $fresh
             FROM turns WHERE state = 0 ORDER BY seq
@@ -261,9 +281,9 @@ public sealed class SqliteJournal : IDialogueJournal
         """, ct, ("$id", turnId.ToString()), ("$owner", owner), ("$reason", reason));
 
     /// <inheritdoc />
-    public Task<int> RequeueDeadAsync(CancellationToken ct = default) => Write(c => Execute(c, """
+    public Task<int> RequeueDeadAsync(CancellationToken ct = default) => Grouped(tx => Prepared(tx, """
         UPDATE turns SET state = 0, retry_count = 0, next_attempt_at = $now, lease_owner = NULL, lease_until = NULL WHERE state = 2
-        """, ("$now", Now())), ct);
+        """, ("$now", Now())).ExecuteNonQuery(), ct);
 
     /// <inheritdoc />
     public Task<bool> RequeueAsync(Guid turnId, CancellationToken ct = default) => Change("""
@@ -273,7 +293,7 @@ public sealed class SqliteJournal : IDialogueJournal
 
     /// <inheritdoc />
     public Task<int> PurgeSyncedAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) =>
-        Write(c => Execute(c, "DELETE FROM turns WHERE state = 1 AND synced_at < $before", ("$before", syncedBefore.ToUnixTimeMilliseconds())), ct);
+        Grouped(tx => Prepared(tx, "DELETE FROM turns WHERE state = 1 AND synced_at < $before", ("$before", syncedBefore.ToUnixTimeMilliseconds())).ExecuteNonQuery(), ct);
 
     /// <inheritdoc />
     public async Task<int> PurgeSyncedBatchAsync(DateTimeOffset syncedBefore, int maxTurns, CancellationToken ct = default)
@@ -355,34 +375,28 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         ArgumentNullException.ThrowIfNull(lines);
         var valid = lines.Select(l => l with { Turn = _validator.Validate(l.Turn) }).ToList();
-        return Write(c =>
+        return Grouped(tx =>
         {
-            using var tx = c.BeginTransaction();
             var added = 0;
             foreach (var line in valid)
             {
                 var turn = line.Turn;
-                using var claimHash = Command(c, "INSERT OR IGNORE INTO imports (hash, turn_id) VALUES ($hash, $id)",
-                    ("$hash", line.ContentHash), ("$id", turn.Id.ToString()));
-                claimHash.Transaction = tx;
-                if (claimHash.ExecuteNonQuery() == 0)
+                if (Prepared(tx, "INSERT OR IGNORE INTO imports (hash, turn_id) VALUES ($hash, $id)", ("$hash", line.ContentHash), ("$id", turn.Id.ToString()))
+                    .ExecuteNonQuery() == 0)
                 {
                     continue;
                 }
                 var row = TurnRow.Of(turn);
                 var at = row.Timestamp.ToUnixTimeMilliseconds();
-                using var insert = Command(c, """
+                added += Prepared(tx, """
                     INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, state, retry_count, synced_at, interruption)
                     VALUES ($id, $user, $session, $messages, $at, $at, $state, $retries, $synced, $interruption)
                     """, ("$id", row.Id.ToString()), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
                     ("$at", at), ("$state", line.Synced ? 1 : 0), ("$retries", line.RetryCount), ("$synced", line.Synced ? at : null),
-                    ("$interruption", row.Interruption));
-                insert.Transaction = tx;
-                added += insert.ExecuteNonQuery();
+                    ("$interruption", row.Interruption)).ExecuteNonQuery();
             }
-            tx.Commit();
             return added;
-        }, ct);
+        }, ct, "could not import", valid.Count, oneStatement: false);
     }
 
     /// <inheritdoc />
@@ -390,31 +404,27 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         ArgumentNullException.ThrowIfNull(entries);
         var rows = entries.Select(e => (Entry: e, Row: TurnRow.Of(_validator.Validate(e.Turn)))).ToList();
-        return Write(c =>
+        return Grouped(tx =>
         {
-            using var tx = c.BeginTransaction();
             var added = 0;
             foreach (var (entry, row) in rows)
             {
-                using var insert = Command(c, """
+                added += Prepared(tx, """
                     INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, blob_id, synced_at, interruption)
                     VALUES ($id, $user, $session, $messages, $at, $state, $retries, $next, $error, $blob, $synced, $interruption)
                     """, ("$id", row.Id.ToString()), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
                     ("$at", row.Timestamp.ToUnixTimeMilliseconds()), ("$state", (int)entry.State), ("$retries", entry.RetryCount),
                     ("$next", entry.NextAttemptAt.ToUnixTimeMilliseconds()), ("$error", entry.LastError), ("$blob", entry.BlobId?.ToString()),
-                    ("$synced", entry.SyncedAt?.ToUnixTimeMilliseconds()), ("$interruption", row.Interruption));
-                insert.Transaction = tx;
-                added += insert.ExecuteNonQuery();
+                    ("$synced", entry.SyncedAt?.ToUnixTimeMilliseconds()), ("$interruption", row.Interruption)).ExecuteNonQuery();
             }
-            tx.Commit();
             return added;
-        }, ct);
+        }, ct, "could not add the turns", rows.Count, oneStatement: false);
     }
 
     // ---- plumbing
 
     private Task<bool> Change(string sql, CancellationToken ct, params (string, object?)[] parameters) =>
-        Write(c => Execute(c, sql, parameters) == 1, ct);
+        Grouped(tx => Prepared(tx, sql, parameters).ExecuteNonQuery() == 1, ct);
 
     /// <summary>
     /// Runs a write of this process once no other write of this process holds the journal, so in-process writers
@@ -469,6 +479,11 @@ public sealed class SqliteJournal : IDialogueJournal
     private static List<JournalEntry> Read(SqliteConnection connection, string sql, params (string, object?)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
+        return Read(command);
+    }
+
+    private static List<JournalEntry> Read(SqliteCommand command)
+    {
         using var reader = command.ExecuteReader();
         var entries = new List<(long Seq, JournalEntry Entry)>();
         while (reader.Read())
@@ -512,8 +527,11 @@ public sealed class SqliteJournal : IDialogueJournal
     /// <summary>Stops taking appends, lets the writer commit what it holds, and closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _appends.DisposeAsync();
-        _insert.Dispose();
+        await _writes.DisposeAsync();
+        foreach (var command in _prepared.Values)
+        {
+            command.Dispose();
+        }
         _writer.Dispose();
         _writeGate.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));

@@ -6,6 +6,17 @@ namespace MemoSync.Journal;
 /// <summary>Checks a turn before it is appended, so that only what Memobase accepts enters the journal.</summary>
 public sealed class TurnValidator(TurnLimits limits)
 {
+    /// <summary>
+    /// The turns as a journal stores them, validated and serialized on the caller's thread, so concurrent callers
+    /// share that work and the journal's writer only writes.
+    /// </summary>
+    /// <exception cref="TurnRejectedException">A turn is not acceptable; the exception names the field.</exception>
+    internal List<TurnRow> Rows(IReadOnlyList<Turn> turns)
+    {
+        ArgumentNullException.ThrowIfNull(turns);
+        return turns.Select(t => TurnRow.Of(Validate(t))).ToList();
+    }
+
     /// <summary>The turn as it will be recorded (other roles dropped when <see cref="TurnLimits.DropOtherRoles"/>).</summary>
     /// <exception cref="TurnRejectedException">The turn is not acceptable; the exception names the field.</exception>
     public Turn Validate(Turn turn)

@@ -32,6 +32,30 @@ public sealed class SqliteJournalFileTests : IDisposable
     }
 
     [Fact]
+    public async Task Claims_and_outcomes_share_commits_with_appends_and_a_write_that_fails_on_its_own_fails_alone()
+    {
+        await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = _dir.File("memosync.db") });
+        var first = Enumerable.Range(0, 64).Select(i => Turn.Create($"user-{i}", null, [new(ChatMessage.UserRole, $"turn {i}")], TimeProvider.System)).ToList();
+        await journal.AppendManyAsync(first);
+        var before = journal.Commits;
+        // An import of a turn whose id the journal holds breaks a constraint: its own failure, amid everyone else's writes.
+        var clash = new ImportedTurn(first[0], Synced: false, RetryCount: 0, ContentHash: "clash");
+
+        var claims = first.Select(t => Task.Run(() => journal.TryClaimAsync(t.Id, "worker", TimeSpan.FromMinutes(1)))).ToList();
+        var import = Task.Run(() => journal.ImportAsync([clash]));
+        var appends = Enumerable.Range(0, 64).Select(i => Task.Run(() => journal.AppendAsync(NewTurn($"more {i}")))).ToList();
+
+        var e = await Assert.ThrowsAsync<JournalUnavailableException>(() => import);
+        Assert.Contains("could not import", e.Message, StringComparison.Ordinal);
+        await Task.WhenAll(appends);
+        Assert.All(await Task.WhenAll(claims), Assert.NotNull);
+        Assert.Equal(128, (await journal.GetStatusAsync()).Pending);
+        Assert.True(journal.Commits - before < 129, $"{journal.Commits - before} commits for 129 concurrent writes");
+        // Nothing of the failed import stayed: its line's hash is free, so the same line with a new turn is added.
+        Assert.Equal(1, await journal.ImportAsync([clash with { Turn = NewTurn("imported") }]));
+    }
+
+    [Fact]
     public void A_file_that_is_not_SQLite_gives_a_clear_error_and_is_left_untouched()
     {
         var path = _dir.File("memosync.db");
