@@ -281,7 +281,7 @@ public sealed class MemobaseClient
         {
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                throw Fail(HttpFailure(operation, response, Redact(text)));
+                throw Fail(HttpFailure(operation, response, text));
             }
             ApiEnvelope<T>? envelope;
             try
@@ -296,9 +296,11 @@ public sealed class MemobaseClient
             if (envelope is null || envelope.Errno != 0)
             {
                 var errno = envelope?.Errno ?? 500;
-                var errmsg = Redact(envelope?.Errmsg ?? "empty answer");
+                // Classified by what the server said; only what is shown is redacted.
+                var errmsg = envelope?.Errmsg ?? "empty answer";
+                var shown = Redact(errmsg);
                 throw Fail(new MemobaseException(operation, ErrorClassifier.ForErrno(errno, errmsg, operation == InsertOperation),
-                    $"Memobase {operation} failed: errno {errno}: {errmsg}", 200, errno, errmsg));
+                    $"Memobase {operation} failed: errno {errno}: {shown}", 200, errno, shown));
             }
             if (_logger.IsEnabled(LogLevel.Debug))
             {
@@ -309,7 +311,8 @@ public sealed class MemobaseClient
         }
     }
 
-    private static MemobaseException HttpFailure(string operation, HttpResponseMessage response, string text)
+    /// <summary>The failure an HTTP error answer means: classified by the raw <paramref name="text"/>, shown with the token redacted.</summary>
+    private MemobaseException HttpFailure(string operation, HttpResponseMessage response, string text)
     {
         var status = (int)response.StatusCode;
         string? detail = null;
@@ -335,8 +338,8 @@ public sealed class MemobaseClient
         var hint = kind == MemobaseErrorKind.Configuration
             ? status == 404 ? " (is the URL the Memobase server root?)" : " (is the token right?)"
             : "";
-        return new MemobaseException(operation, kind, $"Memobase {operation} failed: HTTP {status}{hint}: {detail ?? Truncate(text)}",
-            status, errno, detail ?? Truncate(text), retryAfter);
+        var shown = Redact(detail ?? Truncate(text));
+        return new MemobaseException(operation, kind, $"Memobase {operation} failed: HTTP {status}{hint}: {shown}", status, errno, shown, retryAfter);
     }
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";

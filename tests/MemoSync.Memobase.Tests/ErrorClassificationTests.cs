@@ -89,6 +89,19 @@ public class ErrorClassificationTests : EmulatorTest
     }
 
     [Fact]
+    public async Task A_missing_user_is_told_apart_even_when_the_token_is_a_word_of_the_answer()
+    {
+        // The answer ("User … not found") is classified as the server said it; only the text shown has the token redacted.
+        await using var emulator = await MemobaseEmulator.StartAsync(new EmulatorOptions { Port = 0, AccessToken = "found" });
+        var client = ClientFor(emulator.BaseAddress.ToString(), "found");
+        var e = await Assert.ThrowsAsync<MemobaseException>(() => client.GetUserAsync(NewUser()));
+        Assert.Equal(MemobaseErrorKind.MissingUser, e.Kind);
+        Assert.DoesNotContain("found", e.Message, StringComparison.Ordinal);
+        var user = NewUser();
+        Assert.Equal(user.Value, (await client.GetOrCreateUserAsync(user)).Id);
+    }
+
+    [Fact]
     public async Task A_base_URL_that_is_not_the_Memobase_root_is_configuration()
     {
         var client = ClientFor(new Uri(Server.Emulator.BaseAddress, "memobase/").ToString(), RunningEmulatorToken);
