@@ -9,7 +9,7 @@ internal static class AdminEndpoints
     {
         var admin = app.MapGroup(EmulatorPaths.Admin);
         admin.MapGet("/faults", (FaultInjector faults) => Results.Json(faults.Settings, EmulatorJsonContext.Default.FaultSettings));
-        admin.MapPut("/faults", async (HttpContext http, FaultInjector faults, CancellationToken ct) =>
+        admin.MapPut("/faults", async Task<IResult> (HttpContext http, FaultInjector faults, CancellationToken ct) =>
         {
             var (settings, problem) = await SettingsBody.ReadAsync(http, EmulatorJsonContext.Default.FaultSettings, s => s.Validate(), "fault settings", ct);
             if (problem is not null)

@@ -14,22 +14,23 @@ internal sealed class FastApiRequest(HttpContext context)
 
     public bool Failed => _errors.Count > 0;
 
-    public IResult Problem() => Results.Json(new JsonObject { ["detail"] = _errors.DeepClone() }, statusCode: 422);
+    public IResult Problem() => Results.Json(new JsonObject { ["detail"] = _errors.DeepClone() }, WireJson.Context.JsonObject, statusCode: 422);
 
-    public void Error(string type, JsonArray loc, string msg, JsonNode? input, JsonObject? ctx = null)
+    /// <summary>Records a violation at <paramref name="loc"/> (<c>["body", "id"]</c>, say: strings and indexes, as JSON values).</summary>
+    public void Error(string type, JsonNode[] loc, string msg, JsonNode? input, JsonObject? ctx = null)
     {
-        var error = new JsonObject { ["type"] = type, ["loc"] = loc, ["msg"] = msg, ["input"] = input };
+        var error = new JsonObject { ["type"] = type, ["loc"] = new JsonArray(loc), ["msg"] = msg, ["input"] = input };
         if (ctx is not null)
         {
             error["ctx"] = ctx;
         }
-        _errors.Add(error);
+        _errors.Add((JsonNode)error);
     }
 
     /// <summary>A path id: a UUID of version 4 or 5, as the server's <c>UUID4 | UUID5</c> type demands.</summary>
     public Guid PathId(string name) => Uuid(context.Request.RouteValues[name] as string ?? "", ["path", name]);
 
-    public Guid Uuid(string text, JsonArray loc)
+    public Guid Uuid(string text, JsonNode[] loc)
     {
         if (!Guid.TryParse(text, out var id))
         {
@@ -47,7 +48,7 @@ internal sealed class FastApiRequest(HttpContext context)
     public string PathEnum(string name, IReadOnlyList<string> allowed) =>
         Enum(context.Request.RouteValues[name] as string ?? "", allowed, ["path", name]);
 
-    public string Enum(string value, IReadOnlyList<string> allowed, JsonArray loc)
+    public string Enum(string value, IReadOnlyList<string> allowed, JsonNode[] loc)
     {
         if (!allowed.Contains(value))
         {

@@ -20,7 +20,7 @@ internal static class ChatCompletionEndpoints
         app.MapPost(Path, AnswerAsync);
         var admin = app.MapGroup(EmulatorPaths.Admin + "/chat");
         admin.MapGet("", (ScriptedChat chat) => Results.Json(chat.Settings, EmulatorJsonContext.Default.ScriptedChatSettings));
-        admin.MapPut("", async (HttpContext http, ScriptedChat chat, CancellationToken ct) =>
+        admin.MapPut("", async Task<IResult> (HttpContext http, ScriptedChat chat, CancellationToken ct) =>
         {
             var (settings, problem) = await SettingsBody.ReadAsync(http, EmulatorJsonContext.Default.ScriptedChatSettings, s => s.Validate(), "chat settings", ct);
             if (problem is not null)

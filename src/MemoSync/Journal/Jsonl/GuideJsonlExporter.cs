@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MemoSync.Memobase.Models;
 
 namespace MemoSync.Journal.Jsonl;
@@ -44,5 +45,5 @@ public sealed class GuideJsonlExporter(IDialogueJournal journal)
         return $"{{\"role\": {Quote(m.Role)}, \"content\": {Quote(m.Content)}{alias}{created}}}";
     }
 
-    private static string Quote(string value) => JsonSerializer.Serialize(value, Text);
+    private static string Quote(string value) => JsonValue.Create(value).ToJsonString(Text);
 }
