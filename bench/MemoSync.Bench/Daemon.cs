@@ -4,14 +4,18 @@ using MemoSync.Emulator;
 
 namespace MemoSync.Bench;
 
-/// <summary><c>memosync run</c> as a child process, from the benchmark's own folder, delivering to an emulator.</summary>
+/// <summary><c>memosync run</c> as a child process (by default the portable build in the benchmark's own folder), delivering to an emulator.</summary>
 internal static class Daemon
 {
     /// <summary>Starts the daemon on <paramref name="journal"/>, keeping the last lines it writes in <paramref name="lastLines"/> (and its pipes drained).</summary>
-    public static Process Start(MemobaseEmulator emulator, string token, string journal, ConcurrentQueue<string> lastLines)
+    public static Process Start(MemobaseEmulator emulator, string token, string journal, ConcurrentQueue<string> lastLines, DaemonBuild? build = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"));
+        build ??= DaemonBuild.Portable;
+        var start = new ProcessStartInfo(build.FileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in build.Arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
         start.ArgumentList.Add("run");
         start.Environment["MEMOBASE_URL"] = emulator.BaseAddress.ToString();
         start.Environment["MEMOBASE_TOKEN"] = token;

@@ -14,8 +14,8 @@ namespace MemoSync.Bench;
 /// Delivery through the real path: turns recorded with <see cref="DialogueRecorder"/> into a SQLite journal, delivered
 /// by the <see cref="RealtimeSyncWorker"/> over loopback HTTP to the emulator (in this process, a new one for each
 /// measurement). Per run: recorded→synced latency with the emulator answering at once and after 20 ms, and turns
-/// delivered per second with 1, 4 and 16 users. Once: <c>memosync run</c> (a child process) idle, and draining backlogs
-/// of 10,000 and 100,000 turns: its memory and the time the drain takes.
+/// delivered per second with 1, 4 and 16 users. Once for its portable build and once for its native one: <c>memosync run</c>
+/// (a child process) idle, and draining backlogs of 10,000 and 100,000 turns: its memory and the time the drain takes.
 /// </summary>
 internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter output)
 {
@@ -30,6 +30,8 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
     {
         Directory.CreateDirectory(directory);
         output.WriteLine($"delivery benchmark: {runs} runs, files in {directory}, {Environment.ProcessorCount} cores");
+        // Published first, so a machine that cannot build it fails before the long measurements.
+        var native = await DaemonBuild.PublishNativeAsync(Path.Combine(directory, "native"), output);
         var results = new ResultTable();
         for (var run = 1; run <= runs; run++)
         {
@@ -45,7 +47,10 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
             }
             output.WriteLine($"run {run}: done");
         }
-        await DaemonAsync(results);
+        foreach (var build in new[] { DaemonBuild.Portable, native })
+        {
+            await DaemonAsync(build, results);
+        }
         results.Print(output, runs);
     }
 
@@ -135,14 +140,15 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
     }
 
     /// <summary>
-    /// <c>memosync run</c> idle on an empty journal, then on journals holding a backlog of due turns (what an outage leaves):
-    /// its resident memory while it drains, at its peak, and the time from its start to the last turn delivered.
+    /// <c>memosync run</c> (of <paramref name="build"/>) idle on an empty journal, then on journals holding a backlog of due
+    /// turns (what an outage leaves): its resident memory while it drains, at its peak, and the time from its start to the
+    /// last turn delivered.
     /// </summary>
-    private async Task DaemonAsync(ResultTable results)
+    private async Task DaemonAsync(DaemonBuild build, ResultTable results)
     {
         await using (var emulator = await MemobaseEmulator.StartAsync(new EmulatorOptions { Port = 0, AccessToken = Token }))
         {
-            results.Add("memosync run idle RSS (MiB)", await WithDaemonAsync(emulator, "idle.db", 0, async daemon =>
+            results.Add($"memosync run ({build.Name}) idle RSS (MiB)", await WithDaemonAsync(build, emulator, "idle.db", 0, async daemon =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(5));
                 return Daemon.Memory(daemon).Rss;
@@ -151,7 +157,7 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
         foreach (var backlog in Backlogs)
         {
             await using var emulator = await MemobaseEmulator.StartAsync(new EmulatorOptions { Port = 0, AccessToken = Token });
-            var (seconds, peak) = await WithDaemonAsync(emulator, $"backlog-{backlog}.db", backlog, async daemon =>
+            var (seconds, peak) = await WithDaemonAsync(build, emulator, $"backlog-{backlog}.db", backlog, async daemon =>
             {
                 var watch = Stopwatch.StartNew();
                 while (emulator.GetStats().BlobsReceived < backlog)
@@ -164,13 +170,13 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
                 }
                 return (watch.Elapsed.TotalSeconds, Daemon.Memory(daemon).Peak);
             });
-            results.Add($"drain {backlog} turns (s)", seconds);
-            results.Add($"drain {backlog} turns: turns/s", backlog / seconds);
-            results.Add($"memosync run peak RSS (MiB), backlog {backlog}", peak);
+            results.Add($"memosync run ({build.Name}) drain {backlog} turns (s)", seconds);
+            results.Add($"memosync run ({build.Name}) drain {backlog} turns: turns/s", backlog / seconds);
+            results.Add($"memosync run ({build.Name}) peak RSS (MiB), backlog {backlog}", peak);
         }
     }
 
-    private async Task<T> WithDaemonAsync<T>(MemobaseEmulator emulator, string name, int backlog, Func<Process, Task<T>> measure)
+    private async Task<T> WithDaemonAsync<T>(DaemonBuild build, MemobaseEmulator emulator, string name, int backlog, Func<Process, Task<T>> measure)
     {
         var path = Path.Combine(directory, name);
         foreach (var file in Directory.GetFiles(directory, name + "*"))
@@ -189,7 +195,7 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
                     .ToList());
             }
         }
-        using var daemon = Daemon.Start(emulator, Token, path, new ConcurrentQueue<string>());
+        using var daemon = Daemon.Start(emulator, Token, path, new ConcurrentQueue<string>(), build);
         try
         {
             return await measure(daemon);
