@@ -47,6 +47,8 @@ internal sealed class EmulatorStore : IDisposable
             -- Every insert sums its user's idle buffer, and reads and cascading deletes go by user: without these, each
             -- of them would scan every user's rows, and a long run would slow down with all it has received.
             CREATE INDEX IF NOT EXISTS buffer_user ON buffer(user_id, blob_type, status, seq);
+            -- Each chat blob takes the next seq (MAX + 1): without this index every insert would read the whole buffer.
+            CREATE INDEX IF NOT EXISTS buffer_seq ON buffer(seq);
             CREATE INDEX IF NOT EXISTS profiles_user ON profiles(user_id);
             CREATE INDEX IF NOT EXISTS events_user ON events(user_id, created_at);
             """);
