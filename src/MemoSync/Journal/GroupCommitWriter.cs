@@ -35,14 +35,20 @@ internal sealed class GroupCommitWriter<TWrite> : IAsyncDisposable
     /// <summary>Durable commits so far; fewer than the writes when callers shared commits.</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
-    /// <summary>Queues <paramref name="write"/> for the next commit; completes once it is durable.</summary>
+    /// <summary>
+    /// Queues <paramref name="write"/> for the next commit; completes once it is durable. Cancelled while it waits for a
+    /// batch, it is never applied; once in a batch, it is waited for, so a cancelled write is one that was not made.
+    /// </summary>
     /// <exception cref="ObjectDisposedException">The writer is closed.</exception>
-    public Task WriteAsync(TWrite write, CancellationToken ct)
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled before the write was taken into a batch.</exception>
+    public async Task WriteAsync(TWrite write, CancellationToken ct)
     {
-        var pending = new PendingWrite(write, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new PendingWrite(write);
         ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(pending), this);
-        // The caller may stop waiting, but its write is committed or failed by the loop either way.
-        return pending.Done.Task.WaitAsync(ct);
+        await using (ct.Register(() => pending.TryCancel(ct)))
+        {
+            await pending.Done.Task;
+        }
     }
 
     private async Task WriteLoopAsync()
@@ -62,9 +68,17 @@ internal sealed class GroupCommitWriter<TWrite> : IAsyncDisposable
             var weight = 0;
             while (weight < _maxBatch && reader.TryRead(out var pending))
             {
+                if (!pending.TryTake())
+                {
+                    continue;
+                }
                 batch.Add(pending);
                 writes.Add(pending.Write);
                 weight += _weight(pending.Write);
+            }
+            if (batch.Count == 0)
+            {
+                continue;
             }
             try
             {
@@ -88,5 +102,25 @@ internal sealed class GroupCommitWriter<TWrite> : IAsyncDisposable
         await _loop;
     }
 
-    private sealed record PendingWrite(TWrite Write, TaskCompletionSource Done);
+    private sealed class PendingWrite(TWrite write)
+    {
+        private const int Queued = 0, Taken = 1, Cancelled = 2;
+        private int _state;
+
+        public TWrite Write => write;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Takes it into a batch; false when its caller cancelled it first.</summary>
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
+
+        /// <summary>Cancels it unless a batch has taken it already.</summary>
+        public void TryCancel(CancellationToken ct)
+        {
+            if (Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued)
+            {
+                Done.TrySetCanceled(ct);
+            }
+        }
+    }
 }

@@ -56,6 +56,42 @@ public sealed class SqliteJournalFileTests : IDisposable
     }
 
     [Fact]
+    public async Task An_append_that_was_cancelled_is_never_recorded_and_one_that_returned_always_is()
+    {
+        await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = _dir.File("memosync.db") });
+        // Every other caller gives up at once, the rest within a few milliseconds: some while queued, some mid-commit.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(async () =>
+        {
+            var turn = NewTurn($"turn {i}");
+            using var cts = new CancellationTokenSource();
+            if (i % 2 == 0)
+            {
+                await cts.CancelAsync();
+            }
+            else
+            {
+                cts.CancelAfter(TimeSpan.FromMilliseconds(i % 3));
+            }
+            try
+            {
+                await journal.AppendAsync(turn, cts.Token);
+                return (turn.Id, Recorded: true);
+            }
+            catch (OperationCanceledException)
+            {
+                return (turn.Id, Recorded: false);
+            }
+        })));
+
+        foreach (var (id, recorded) in outcomes)
+        {
+            Assert.Equal(recorded, await journal.GetAsync(id) is not null);
+        }
+        Assert.Contains(outcomes, o => o.Recorded);
+        Assert.Contains(outcomes, o => !o.Recorded);
+    }
+
+    [Fact]
     public void A_file_that_is_not_SQLite_gives_a_clear_error_and_is_left_untouched()
     {
         var path = _dir.File("memosync.db");
