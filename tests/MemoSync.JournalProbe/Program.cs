@@ -7,8 +7,9 @@ using MemoSync.Memobase.Models;
 //   record DB PREFIX USERS TURNS PAUSE_MS
 //                              a recording application: TURNS turns one after another, for users PREFIX-0 … PREFIX-(USERS-1)
 //                              in turn, PAUSE_MS apart; prints each id once its append returned, then "done"
-//   claim DB OWNER LEASE_MS    says "ready", waits for the file DB.go, then claims batches and marks them synced
-//                              until none is due; prints "OWNER ID" per claim
+//   claim DB OWNER LEASE_MS    says "ready", waits for the file DB.go, then claims batches and, for each turn, takes a
+//                              millisecond (a delivery to a fast Memobase) and marks it synced, until none is due;
+//                              prints "OWNER ID" per claim
 //   hold DB OWNER LEASE_MS     claims one batch, prints its ids, then waits to be killed
 var (mode, path) = (args[0], args[1]);
 await using var journal = JournalLocation.Parse(path).Open();
@@ -68,6 +69,9 @@ switch (mode)
             foreach (var entry in claimed)
             {
                 Say($"claimed {args[2]} {entry.Turn.Id}");
+                // A writer that never pauses keeps the file's write lock against a process backing off in SQLite's
+                // busy handler (up to 100 ms a try); a delivery's round trip is the pause a real worker has.
+                await Task.Delay(1);
                 await journal.MarkSyncedAsync(entry.Turn.Id, args[2], null);
             }
         }
