@@ -11,7 +11,8 @@ namespace MemoSync.Journal;
 /// <param name="what">What its caller is told failed: "could not record the turn", say.</param>
 /// <param name="weight">Its share of a batch: the rows it writes.</param>
 /// <param name="oneStatement">
-/// It changes the journal with a single statement, which SQLite undoes alone when it fails; otherwise it runs in a savepoint.
+/// It changes the journal with a single statement, which SQLite undoes alone when it fails, and nothing after that
+/// statement can fail; otherwise (several statements, or rows read back that may not parse) it runs in a savepoint.
 /// </param>
 internal sealed class SqliteGroupedWrite(Action<SqliteTransaction> apply, string what, int weight, bool oneStatement)
 {

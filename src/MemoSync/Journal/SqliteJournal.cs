@@ -207,7 +207,7 @@ public sealed class SqliteJournal : IDialogueJournal
             RETURNING {Columns}
             """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$id", turnId.ToString()), ("$now", now)))
             .SingleOrDefault();
-    }, ct);
+    }, ct, oneStatement: false);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<JournalEntry>> ClaimDueAsync(int max, string owner, TimeSpan lease, TimeSpan leaveFresh = default, CancellationToken ct = default)
@@ -223,7 +223,7 @@ public sealed class SqliteJournal : IDialogueJournal
                 WHERE seq IN (SELECT value FROM json_each($seqs))
                 RETURNING {Columns}
                 """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$seqs", JsonSerializer.Serialize(due, SeqJsonContext.Default.ListInt64))));
-        }, ct, weight: max);
+        }, ct, weight: max, oneStatement: false);
     }
 
     /// <summary>
