@@ -15,19 +15,13 @@ internal sealed record DaemonBuild(string Name, string FileName, params string[]
     public static async Task<DaemonBuild> PublishNativeAsync(string directory, TextWriter output)
     {
         var project = Path.Combine(RepositoryRoot(), "src", "MemoSync.Cli");
-        var publish = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "publish", project, "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", directory })
-        {
-            publish.ArgumentList.Add(argument);
-        }
         output.WriteLine($"publishing memosync natively into {directory}");
-        using var process = Process.Start(publish)!;
-        var said = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
+        // Its output goes to the console as it comes: a failure shows there, with the reason.
+        using var process = Process.Start("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", directory]);
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"dotnet publish -p:PublishAot=true failed:\n{await said}\n{await errors}");
+            throw new InvalidOperationException($"dotnet publish -p:PublishAot=true exited with {process.ExitCode} (its output is above)");
         }
         return new DaemonBuild("native", Path.Combine(directory, "MemoSync.Cli"));
     }
