@@ -1,9 +1,14 @@
+using System.Globalization;
 using MemoSync.Cli.Configuration;
 using MemoSync.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serilog;
+using Serilog.Events;
+using Serilog.Extensions.Logging;
+using Serilog.Sinks.SystemConsole.Themes;
 
 namespace MemoSync.Cli;
 
@@ -16,8 +21,8 @@ internal static class CliServices
     {
         var services = new ServiceCollection()
             // The client's own warnings would repeat what the command says in one sentence.
-            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("MemoSync.Memobase", LogLevel.None).AddSimpleConsole(o => o.SingleLine = true)
-                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("MemoSync.Memobase", LogLevel.None)
+                .AddProvider(new SerilogLoggerProvider(StandardError(), dispose: true)))
             .AddMemoSyncJournal(CliSettings.JournalAt(configuration))
             .AddMemoSync(configuration, configure)
             .BuildServiceProvider();
@@ -33,4 +38,14 @@ internal static class CliServices
             throw;
         }
     }
+
+    /// <summary>
+    /// Log lines on standard error, written by the thread that logs: a console logger writing from a queue of its own could
+    /// put a warning in the middle of what an interactive command (chat, say) prints after it.
+    /// </summary>
+    private static Serilog.Core.Logger StandardError() => new LoggerConfiguration()
+        .MinimumLevel.Verbose()
+        .WriteTo.Console(outputTemplate: "{Level:w4}: {SourceContext}: {Message:lj}{NewLine}{Exception}", formatProvider: CultureInfo.InvariantCulture,
+            standardErrorFromLevel: LogEventLevel.Verbose, theme: ConsoleTheme.None)
+        .CreateLogger();
 }
