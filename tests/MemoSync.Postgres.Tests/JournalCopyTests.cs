@@ -100,6 +100,31 @@ public sealed class JournalCopyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lines_imported_before_a_copy_are_not_imported_again_after_it_even_when_their_turns_were_purged()
+    {
+        var (sqlite, postgres, file) = (Path.Combine(_dir, "memosync.db"), TestPostgres.Location(_schema), Path.Combine(_dir, "save_data.jsonl"));
+        await File.WriteAllLinesAsync(file, Enumerable.Range(0, 600).Select(i =>
+            $$"""{"messages": [{"role": "user", "content": "第 {{i}} 句"}], "synced": {{(i % 2 == 0 ? "true" : "false")}}, "retry_count": 0, "timestamp": "2024-12-04T10:{{i / 60:00}}:{{i % 60:00}}"}"""));
+        var imported = await MemosyncAsync("import", file, "--user", "alice", "--journal", sqlite);
+        Assert.True(imported.Code == 0, imported.Out);
+        await using (var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = sqlite }))
+        {
+            // The synced half leaves the journal, as retention would take it.
+            Assert.Equal(300, await journal.PurgeSyncedAsync(DateTimeOffset.UtcNow));
+        }
+
+        var copied = await MemosyncAsync("journal", "copy", "--from", sqlite, "--to", postgres, "--page", "250");
+        Assert.True(copied.Code == 0, copied.Out);
+        Assert.Contains("300 turns read, 300 added, 0 already there; 600 import marks added", copied.Out, StringComparison.Ordinal);
+
+        var again = await MemosyncAsync("import", file, "--user", "alice", "--journal", postgres);
+        Assert.Contains("0 turns imported, 600 already in the journal", again.Out, StringComparison.Ordinal);
+        await using var inPostgres = PostgresJournal.Open(TestPostgres.Options(_schema));
+        var status = await inPostgres.GetStatusAsync();
+        Assert.Equal((300L, 0L), (status.Pending, status.Synced));
+    }
+
+    [Fact]
     public async Task Migrate_creates_the_postgres_journal_and_says_its_schema_version()
     {
         var first = await MemosyncAsync("migrate", "--journal", TestPostgres.Location(_schema));

@@ -275,6 +275,21 @@ public abstract class JournalConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Import_marks_page_in_hash_order_and_a_line_whose_mark_was_added_is_not_imported()
+    {
+        var (imported, elsewhere) = (NewTurn(), Guid.NewGuid());
+        Assert.Equal(2, await Journal.ImportAsync([new(NewTurn(), false, 0, "hash-b"), new(imported, false, 0, "hash-a")]));
+        Assert.Equal(1, await Journal.AddImportMarksAsync([new("hash-c", elsewhere), new("hash-a", Guid.NewGuid())]));
+
+        var first = await Journal.ListImportMarksAfterAsync(null, 2);
+        Assert.Equal(["hash-a", "hash-b"], first.Select(m => m.ContentHash));
+        Assert.Equal(imported.Id, first[0].TurnId);
+        Assert.Equal(new ImportMark("hash-c", elsewhere), Assert.Single(await Journal.ListImportMarksAfterAsync(first[^1].ContentHash, 10)));
+        Assert.Equal(0, await Journal.ImportAsync([new(NewTurn(), false, 0, "hash-c")]));
+        Assert.Equal(2, (await Journal.GetStatusAsync()).Pending);
+    }
+
+    [Fact]
     public async Task Concurrent_appends_are_all_recorded()
     {
         var turns = Enumerable.Range(0, 200).Select(i => NewTurn($"user-{i % 7}")).ToList();

@@ -12,7 +12,7 @@ internal static class JournalCommand
         var from = new Option<string>("--from") { Description = "The source journal: a SQLite file (or sqlite:path), or postgres://…", Required = true };
         var to = new Option<string>("--to") { Description = "The destination journal, created or migrated when needed.", Required = true };
         var page = new Option<int>("--page") { Description = "Turns per commit.", DefaultValueFactory = _ => 500 };
-        var copy = new Command("copy", "Copy every turn with its state; turns the destination holds are skipped, so an interrupted copy is finished by running it again.")
+        var copy = new Command("copy", "Copy every turn with its state, and the marks that keep imported lines from being imported again; what the destination holds is skipped, so an interrupted copy is finished by running it again.")
         {
             from, to, page,
         };
@@ -27,13 +27,13 @@ internal static class JournalCommand
             await using var reader = source.Open();
             await using var writer = destination.Open();
             Console.WriteLine($"copying {source} -> {destination}");
-            var done = new JournalCopyResult(0, 0);
+            var done = new JournalCopyResult(0, 0, 0);
             await foreach (var sofar in JournalCopier.CopyAsync(reader, writer, result.GetValue(page), ct))
             {
                 done = sofar;
-                await Console.Error.WriteLineAsync($"  {done.Read} read, {done.Added} added");
+                await Console.Error.WriteLineAsync($"  {done.Read} read, {done.Added} added, {done.MarksAdded} import marks added");
             }
-            Console.WriteLine($"{done.Read} turns read, {done.Added} added, {done.Read - done.Added} already there");
+            Console.WriteLine($"{done.Read} turns read, {done.Added} added, {done.Read - done.Added} already there; {done.MarksAdded} import marks added");
             return 0;
         });
         var journal = new Command("journal", "Work on journals as a whole.") { copy };

@@ -353,6 +353,28 @@ public sealed class PostgresJournal : IDialogueJournal
         }, ct);
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ImportMark>> ListImportMarksAfterAsync(string? after, int limit, CancellationToken ct = default) =>
+        RunAsync<IReadOnlyList<ImportMark>>(async c =>
+        {
+            await using var command = Command(c, "SELECT hash, turn_id FROM imports WHERE hash > @after ORDER BY hash LIMIT @limit", ("after", after ?? ""), ("limit", limit));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var marks = new List<ImportMark>();
+            while (await reader.ReadAsync(ct))
+            {
+                marks.Add(new ImportMark(reader.GetString(0), reader.GetGuid(1)));
+            }
+            return marks;
+        }, ct);
+
+    /// <inheritdoc />
+    public Task<int> AddImportMarksAsync(IReadOnlyList<ImportMark> marks, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        return ExecuteAsync("INSERT INTO imports (hash, turn_id) SELECT * FROM unnest(@hashes, @ids) ON CONFLICT DO NOTHING", ct,
+            ("hashes", marks.Select(m => m.ContentHash).ToArray()), ("ids", marks.Select(m => m.TurnId).ToArray()));
+    }
+
     // ---- plumbing
 
     private async Task<bool> ChangeAsync(string sql, CancellationToken ct, params (string, object?)[] parameters) =>

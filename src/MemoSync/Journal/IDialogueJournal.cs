@@ -70,7 +70,24 @@ public interface IDialogueJournal : IAsyncDisposable
 
     /// <summary>Adds imported lines in one durable commit, skipping those whose content hash was imported before; returns how many were added.</summary>
     Task<int> ImportAsync(IReadOnlyList<ImportedTurn> lines, CancellationToken ct = default);
+
+    /// <summary>
+    /// The marks of imported lines in hash order after <paramref name="after"/> (from the start when null), up to
+    /// <paramref name="limit"/>: a page for copying a journal. A mark outlives its turn's purge.
+    /// </summary>
+    Task<IReadOnlyList<ImportMark>> ListImportMarksAfterAsync(string? after, int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// Adds marks that another journal held in one durable commit, skipping hashes this journal holds already, so a line
+    /// imported there is not imported again here. Returns how many were added.
+    /// </summary>
+    Task<int> AddImportMarksAsync(IReadOnlyList<ImportMark> marks, CancellationToken ct = default);
 }
+
+/// <summary>The record that a line of the guide's JSONL was imported, which makes importing it again a no-op.</summary>
+/// <param name="ContentHash">The line's <see cref="ImportedTurn.ContentHash"/>.</param>
+/// <param name="TurnId">The turn it became.</param>
+public sealed record ImportMark(string ContentHash, Guid TurnId);
 
 /// <summary>A turn read from the guide's JSONL, with the state the line recorded.</summary>
 /// <param name="Turn">The turn.</param>

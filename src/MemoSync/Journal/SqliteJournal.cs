@@ -421,6 +421,29 @@ public sealed class SqliteJournal : IDialogueJournal
         }, ct, "could not add the turns", rows.Count, oneStatement: false);
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ImportMark>> ListImportMarksAfterAsync(string? after, int limit, CancellationToken ct = default) =>
+        Run<IReadOnlyList<ImportMark>>(c =>
+        {
+            using var command = Command(c, "SELECT hash, turn_id FROM imports WHERE hash > $after ORDER BY hash LIMIT $limit", ("$after", after ?? ""), ("$limit", limit));
+            using var reader = command.ExecuteReader();
+            var marks = new List<ImportMark>();
+            while (reader.Read())
+            {
+                marks.Add(new ImportMark(reader.GetString(0), Guid.Parse(reader.GetString(1))));
+            }
+            return marks;
+        }, ct);
+
+    /// <inheritdoc />
+    public Task<int> AddImportMarksAsync(IReadOnlyList<ImportMark> marks, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        return Grouped(tx => marks.Sum(m =>
+            Prepared(tx, "INSERT OR IGNORE INTO imports (hash, turn_id) VALUES ($hash, $id)", ("$hash", m.ContentHash), ("$id", m.TurnId.ToString())).ExecuteNonQuery()),
+            ct, "could not add the import marks", marks.Count, oneStatement: false);
+    }
+
     // ---- plumbing
 
     private Task<bool> Change(string sql, CancellationToken ct, params (string, object?)[] parameters) =>

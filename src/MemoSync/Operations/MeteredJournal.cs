@@ -129,4 +129,11 @@ public sealed class MeteredJournal(IDialogueJournal inner, JournalMetrics metric
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ImportMark>> ListImportMarksAfterAsync(string? after, int limit, CancellationToken ct = default) =>
+        inner.ListImportMarksAfterAsync(after, limit, ct);
+
+    /// <inheritdoc />
+    public Task<int> AddImportMarksAsync(IReadOnlyList<ImportMark> marks, CancellationToken ct = default) => inner.AddImportMarksAsync(marks, ct);
 }
