@@ -20,7 +20,7 @@ internal sealed class ChatSession(IChatClient llm, MemoryContextProvider memory,
     public int TurnsRecorded { get; private set; }
 
     /// <summary>Reads the user's memory before the first turn; true when Memobase had something for the system prompt.</summary>
-    public async Task<bool> StartAsync(CancellationToken ct) => await memory.GetContextAsync(userId, [], ct) is { Length: > 0 };
+    public async Task<bool> StartAsync(CancellationToken ct) => await memory.StartSessionAsync(userId, ct) is { Length: > 0 };
 
     /// <summary>
     /// One exchange: the answer is streamed to the output as it comes. An answer cut by the LLM service is recorded as far as

@@ -25,7 +25,7 @@ internal sealed class RealtimeChatSession(RealtimeOptions options, MemoryContext
     public async Task<bool> StartAsync(CancellationToken ct)
     {
         _dialogue = new RealtimeDialogue(await RealtimeFlags.ConnectAsync(options, "chat", ct), assembler, output);
-        return await memory.GetContextAsync(userId, [], ct) is { Length: > 0 };
+        return await memory.StartSessionAsync(userId, ct) is { Length: > 0 };
     }
 
     /// <summary>One exchange; its answer streams to the output, and the turn is recorded however it ends.</summary>

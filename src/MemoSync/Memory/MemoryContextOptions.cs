@@ -6,6 +6,12 @@ public sealed record MemoryContextOptions
     /// <summary>The longest a turn waits for Memobase, counted from the call; past it the turn goes on without fresh memory. At least 10 ms. Default 500 ms.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The longest <see cref="MemoryContextProvider.StartSessionAsync"/> waits: nobody is waiting for an answer yet, and a
+    /// process's first call opens the connection and warms up, which can take longer than a turn may wait. Default 5 s.
+    /// </summary>
+    public TimeSpan SessionStartTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The context is fetched again after it has served this many turns. Default 5.</summary>
     public int RefreshEveryTurns { get; init; } = 5;
 
@@ -31,6 +37,7 @@ public sealed record MemoryContextOptions
     public string? Validate() => this switch
     {
         { Timeout: var t } when t < TimeSpan.FromMilliseconds(10) => $"Timeout must be at least 10 ms, got {Timeout}",
+        { SessionStartTimeout: var t } when t < TimeSpan.FromMilliseconds(10) => $"SessionStartTimeout must be at least 10 ms, got {SessionStartTimeout}",
         { RefreshEveryTurns: < 1 } => $"RefreshEveryTurns must be at least 1, got {RefreshEveryTurns}",
         { CacheTtl: var t } when t <= TimeSpan.Zero => $"CacheTtl must be positive, got {CacheTtl}",
         { RetryAfterFailure: var t } when t < TimeSpan.Zero => $"RetryAfterFailure must not be negative, got {RetryAfterFailure}",

@@ -9,7 +9,7 @@ namespace MemoSync.Memory;
 /// <summary>
 /// The guide's memory_manager: reads what Memobase knows about a user (<c>GET /users/context</c>, with the
 /// recent chats) for the system prompt, at a session's start and every <see cref="MemoryContextOptions.RefreshEveryTurns"/>
-/// turns, from a cache in between. A turn never waits longer than <see cref="MemoryContextOptions.Timeout"/>:
+/// turns, from a cache in between. The read at a session's start may wait <see cref="MemoryContextOptions.SessionStartTimeout"/>. A turn never waits longer than <see cref="MemoryContextOptions.Timeout"/>:
 /// when Memobase is slow or down the conversation goes on with the last context it had, or none, and the log
 /// says so once. At session end it can flush the user's buffer so the memory is current for the next session.
 /// </summary>
@@ -64,12 +64,35 @@ public sealed class MemoryContextProvider
                 return cached.Context;
             }
         }
-        var (fetched, context) = await FetchAsync(userId, recentChats, started, ct);
+        return await FetchAndCacheAsync(userId, recentChats, started, _options.Timeout, cached, turnsServed: 1, ct);
+    }
+
+    /// <summary>
+    /// Starts a session: fetches the user's memory, waiting up to <see cref="MemoryContextOptions.SessionStartTimeout"/>
+    /// (before any turn, so the first turn does not miss the memory to a cold connection), and caches it for the turns.
+    /// Null when Memobase has given nothing (down, slow, or unknown user).
+    /// </summary>
+    public async ValueTask<string?> StartSessionAsync(string userId, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        CachedContext? cached;
+        lock (_gate)
+        {
+            _cache.TryGetValue(userId, out cached);
+        }
+        return await FetchAndCacheAsync(userId, [], _time.GetTimestamp(), _options.SessionStartTimeout, cached, turnsServed: 0, ct);
+    }
+
+    private async ValueTask<string?> FetchAndCacheAsync(string userId, IReadOnlyList<ChatMessage> recentChats, long started, TimeSpan timeout,
+        CachedContext? cached, int turnsServed, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        var (fetched, context) = await FetchAsync(userId, recentChats, started, timeout, ct);
         lock (_gate)
         {
             _cache[userId] = fetched
-                ? new CachedContext(context, now, 1, now)
-                : new CachedContext(cached?.Context, cached?.FetchedAt ?? DateTimeOffset.MinValue, 1, now + _options.RetryAfterFailure);
+                ? new CachedContext(context, now, turnsServed, now)
+                : new CachedContext(cached?.Context, cached?.FetchedAt ?? DateTimeOffset.MinValue, turnsServed, now + _options.RetryAfterFailure);
             return _cache[userId].Context;
         }
     }
@@ -112,7 +135,7 @@ public sealed class MemoryContextProvider
         {
             await abandon.CancelAsync();
             Observe(flush);
-            MemoryLog.FlushFailed(_logger, userId, Reason(e));
+            MemoryLog.FlushFailed(_logger, userId, Reason(e, _options.FlushTimeout));
             return false;
         }
     }
@@ -120,8 +143,9 @@ public sealed class MemoryContextProvider
     private bool IsFresh(CachedContext cached, DateTimeOffset now) =>
         cached.TurnsServed < _options.RefreshEveryTurns && now - cached.FetchedAt < _options.CacheTtl;
 
-    /// <summary>Fetches within what is left of the timeout counted from <paramref name="started"/>, the start of the turn's call.</summary>
-    private async Task<(bool Fetched, string? Context)> FetchAsync(string userId, IReadOnlyList<ChatMessage> recentChats, long started, CancellationToken ct)
+    /// <summary>Fetches within what is left of <paramref name="timeout"/> counted from <paramref name="started"/>, the start of the call.</summary>
+    private async Task<(bool Fetched, string? Context)> FetchAsync(string userId, IReadOnlyList<ChatMessage> recentChats, long started, TimeSpan timeout,
+        CancellationToken ct)
     {
         var query = new ContextQuery
         {
@@ -132,7 +156,7 @@ public sealed class MemoryContextProvider
         var fetch = _client.GetContextAsync(MemobaseUserId.FromUuidOrName(userId), query, abandon.Token);
         try
         {
-            var left = _options.Timeout - TimerSlack - _time.GetElapsedTime(started);
+            var left = timeout - TimerSlack - _time.GetElapsedTime(started);
             var context = await fetch.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time, ct);
             if (Interlocked.Exchange(ref _unavailable, 0) == 1)
             {
@@ -147,14 +171,14 @@ public sealed class MemoryContextProvider
             Observe(fetch);
             if (Interlocked.Exchange(ref _unavailable, 1) == 0)
             {
-                MemoryLog.Unavailable(_logger, Reason(e));
+                MemoryLog.Unavailable(_logger, Reason(e, timeout));
             }
             return (false, null);
         }
     }
 
-    private string Reason(Exception e) =>
-        e is TimeoutException ? $"no answer within {_options.Timeout.TotalMilliseconds:0} ms" : e.Message;
+    private static string Reason(Exception e, TimeSpan timeout) =>
+        e is TimeoutException ? $"no answer within {timeout.TotalMilliseconds:0} ms" : e.Message;
 
     private static void Observe(Task task) => task.ContinueWith(t => _ = t.Exception, CancellationToken.None,
         TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

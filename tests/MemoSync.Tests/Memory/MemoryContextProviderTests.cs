@@ -119,6 +119,34 @@ public sealed class MemoryContextProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_session_start_waits_longer_than_a_turn_may_and_its_memory_serves_the_first_turns()
+    {
+        var provider = Provider(new MemoryContextOptions { Timeout = TimeSpan.FromMilliseconds(100), RefreshEveryTurns = 2 }, TimeProvider.System);
+        _server.Emulator.Faults = new FaultSettings { LatencyMinMs = 300, LatencyMaxMs = 300 };
+
+        Assert.Contains("plays tennis", await provider.StartSessionAsync(User), StringComparison.Ordinal);
+        await _server.Client.AddProfileAsync(UserId, "learns the cello", "interest", "music");
+        var asked = _server.Emulator.GetStats().Requests;
+
+        // Two turns from the start's memory, without asking Memobase (which would take longer than they may wait).
+        Assert.Contains("plays tennis", await provider.GetContextAsync(User, NoChats), StringComparison.Ordinal);
+        Assert.DoesNotContain("cello", await provider.GetContextAsync(User, NoChats), StringComparison.Ordinal);
+        Assert.Equal(asked, _server.Emulator.GetStats().Requests);
+        Assert.Empty(Lines(LogLevel.Warning));
+    }
+
+    [Fact]
+    public async Task A_session_start_that_gets_no_answer_in_time_says_which_timeout_and_the_session_goes_on()
+    {
+        var provider = Provider(new MemoryContextOptions { SessionStartTimeout = TimeSpan.FromMilliseconds(200) }, TimeProvider.System);
+        _server.Emulator.Faults = new FaultSettings { LatencyMinMs = 5000, LatencyMaxMs = 5000 };
+
+        Assert.Null(await provider.StartSessionAsync(User));
+        Assert.Contains("no answer within 200 ms", Lines(LogLevel.Warning).Single(), StringComparison.Ordinal);
+        Assert.Null(await provider.GetContextAsync(User, NoChats));
+    }
+
+    [Fact]
     public async Task After_a_failure_turns_keep_the_last_context_and_do_not_wait_for_Memobase_until_the_retry_time()
     {
         var provider = Provider(new MemoryContextOptions { RefreshEveryTurns = 1, RetryAfterFailure = TimeSpan.FromSeconds(30) });
@@ -189,5 +217,7 @@ public sealed class MemoryContextProviderTests : IAsyncLifetime
     {
         var e = Assert.Throws<ArgumentException>(() => Provider(new MemoryContextOptions { RefreshEveryTurns = 0 }));
         Assert.Contains("RefreshEveryTurns", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => Provider(new MemoryContextOptions { SessionStartTimeout = TimeSpan.Zero }));
+        Assert.Contains("SessionStartTimeout", e.Message, StringComparison.Ordinal);
     }
 }
