@@ -1,3 +1,4 @@
+using MemoSync.Delivery;
 using MemoSync.Journal;
 using MemoSync.Memobase;
 using MemoSync.Operations;
@@ -24,7 +25,7 @@ internal static class MetricsExport
         services.AddSingleton<IDialogueJournal>(sp => new MeteredJournal((IDialogueJournal)open(sp), sp.GetRequiredService<JournalMetrics>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new JournalGauges(sp.GetRequiredService<IDialogueJournal>(), sp.GetRequiredService<TimeProvider>()));
         services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("memosync")).WithMetrics(metrics => metrics
-            .AddMeter(JournalMetrics.MeterName, "MemoSync" /* SyncStatistics */, MemobaseClientMetrics.MeterName)
+            .AddMeter(JournalMetrics.MeterName, SyncStatistics.MeterName, MemobaseClientMetrics.MeterName)
             .AddInstrumentation(sp => sp.GetRequiredService<JournalGauges>())
             .AddPrometheusHttpListener(o => { o.Host = "127.0.0.1"; o.Port = port; }));
         return services;

@@ -10,7 +10,10 @@ namespace MemoSync.Delivery;
 /// </summary>
 public sealed class SyncStatistics : IDisposable
 {
-    private readonly Meter _meter = new("MemoSync");
+    /// <summary>The meter's name, for an exporter's <c>AddMeter</c>.</summary>
+    public const string MeterName = "MemoSync";
+
+    private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _enqueued;
     private readonly Counter<long> _synced;
     private readonly Counter<long> _failed;
