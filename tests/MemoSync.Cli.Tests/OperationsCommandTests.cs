@@ -1,6 +1,5 @@
 using MemoSync.Journal;
 using MemoSync.Memobase.Models;
-using MemoSync.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MemoSync.Cli.Tests;

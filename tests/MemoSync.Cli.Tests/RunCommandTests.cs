@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MemoSync.Journal;
 using MemoSync.Memobase.Models;
 using MemoSync.TestSupport;

@@ -1,4 +1,3 @@
-using MemoSync.Memobase;
 using MemoSync.TestSupport;
 
 namespace MemoSync.Memobase.Tests;

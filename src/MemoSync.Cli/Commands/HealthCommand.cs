@@ -1,10 +1,8 @@
 using System.CommandLine;
 using MemoSync.Cli.Configuration;
-using MemoSync.Hosting;
 using MemoSync.Journal;
 using MemoSync.Memobase;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace MemoSync.Cli.Commands;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using MemoSync.Journal;
 using Spectre.Console;
 
 using MemoSync.Cli.Configuration;

@@ -146,7 +146,7 @@ internal sealed class FastApiRequest(HttpContext context)
     /// <summary>A required object field of the body.</summary>
     public JsonObject RequiredObject(JsonObject body, string name)
     {
-        if (!body.TryGetPropertyValue(name, out var node))
+        if (!body.ContainsKey(name))
         {
             Error("missing", ["body", name], "Field required", body.DeepClone());
             return [];

@@ -35,7 +35,7 @@ public sealed class RetentionLatencyTests(ITestOutputHelper output) : IDisposabl
         await using var worker = new RealtimeSyncWorker(journal, delivery, delivering, new WorkerOptions(), TimeProvider.System, NullLogger<RealtimeSyncWorker>.Instance);
         var recorders = Enumerable.Range(0, 4).Select(i => new DialogueRecorder(journal, worker, $"live-{i}", null, TimeProvider.System)).ToList();
         // Users exist before the purge, so every measured delivery is one insert.
-        await RecordAsync(recorders, worker, 1);
+        await RecordAsync(recorders, 1);
         await Task.Delay(200);
 
         var retention = new RetentionService(journal, new RetentionOptions(), TimeProvider.System, NullLogger<RetentionService>.Instance);
@@ -47,7 +47,7 @@ public sealed class RetentionLatencyTests(ITestOutputHelper output) : IDisposabl
         {
             var synced = worker.Statistics.SyncedCount;
             var started = Stopwatch.GetTimestamp();
-            await RecordAsync(recorders, worker, 1);
+            await RecordAsync(recorders, 1);
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             while (worker.Statistics.SyncedCount < synced + recorders.Count)
             {
@@ -69,7 +69,7 @@ public sealed class RetentionLatencyTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal(0, (await journal.GetStatusAsync()).Pending);
     }
 
-    private static async Task RecordAsync(List<DialogueRecorder> recorders, RealtimeSyncWorker worker, int turns)
+    private static async Task RecordAsync(List<DialogueRecorder> recorders, int turns)
     {
         foreach (var recorder in recorders)
         {
