@@ -24,6 +24,12 @@ public sealed record DeliveryOptions
     /// <summary>Turns the sweeper claims at a time, oldest first. Default 100.</summary>
     public int SweepBatchSize { get; init; } = 100;
 
+    /// <summary>
+    /// Users whose turns a sweep delivers at once (<c>MEMOSYNC_SWEEP_LANES</c>); a user's own turns go one after another,
+    /// in order. Default 8, as the real-time worker's lanes.
+    /// </summary>
+    public int SweepLanes { get; init; } = 8;
+
     /// <summary>How long a claim keeps other workers and processes off a turn. Default 2 min.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
 

@@ -57,7 +57,6 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
             // and so do its user's later turns (recorded meanwhile), so the user's turns still arrive in order.
             var again = claimedNow.Except(batch).ToList();
             await ReleaseAsync(again, ct);
-            var blocked = again.Select(e => e.Turn.UserId).ToHashSet();
             if (batch.Count == 0)
             {
                 break;
@@ -66,45 +65,58 @@ public sealed partial class RecoverySweeper(IDialogueJournal journal, TurnDelive
             {
                 LogSweepStart(logger, batch.Count);
             }
-            claimed += batch.Count;
-            foreach (var (index, entry) in batch.Index())
+            var run = new BatchRun(again.Select(e => e.Turn.UserId).ToHashSet());
+            // A user's turns go one after another, in order; users go side by side, SweepLanes at a time, so a
+            // backlog drains at the pace of several round trips to Memobase rather than one.
+            await Parallel.ForEachAsync(batch.GroupBy(e => e.Turn.UserId), new ParallelOptions { MaxDegreeOfParallelism = options.SweepLanes, CancellationToken = ct },
+                async (turns, token) => await DeliverUserAsync([.. turns], run, token));
+            if (run.HandedBack.Count > 0)
             {
-                // The lease the journal granted, not the one asked for: a claim that waited for a lock got less.
-                if (time.GetUtcNow() > entry.LeaseUntil - options.Lease / 2)
-                {
-                    // What is left of the lease may not cover another delivery, and once it ends another sweeper may send
-                    // the same turn: hand the rest back untried and claim them afresh.
-                    var rest = batch.Skip(index).ToList();
-                    await ReleaseAsync(rest, ct);
-                    seen.ExceptWith(rest.Select(e => e.Turn.Id));
-                    claimed -= rest.Count;
-                    LogLeaseSpent(logger, rest.Count);
-                    break;
-                }
-                if (blocked.Contains(entry.Turn.UserId))
-                {
-                    // An earlier turn of this user failed: this one waits, uncharged, so the user's turns arrive in order.
-                    await ReleaseAsync([entry], ct);
-                    continue;
-                }
-                var outcome = await delivery.DeliverAsync(entry, _owner, ResiliencePipeline.Empty, options.SweepMaxRetries, ct);
-                LogTurn(logger, entry.Turn.Id, entry.Turn.Messages.Count, entry.RetryCount + 1, outcome);
-                switch (outcome)
-                {
-                    case DeliveryOutcome.Synced: synced++; break;
-                    case DeliveryOutcome.Retrying:
-                        retrying++;
-                        blocked.Add(entry.Turn.UserId);
-                        break;
-                    case DeliveryOutcome.Dead: dead++; break;
-                    case DeliveryOutcome.Paused:
-                        await ReleaseAsync(batch.SkipWhile(e => e != entry).Skip(1), ct);
-                        LogPaused(logger);
-                        return Finish(new SweepResult(claimed, synced, retrying, dead, Paused: true));
-                }
+                // Their lease was half spent: they are claimed afresh, so they count once, when delivered.
+                seen.ExceptWith(run.HandedBack);
+                LogLeaseSpent(logger, run.HandedBack.Count);
+            }
+            claimed += batch.Count - run.HandedBack.Count;
+            (synced, retrying, dead) = (synced + run.Synced, retrying + run.Retrying, dead + run.Dead);
+            if (run.Paused)
+            {
+                LogPaused(logger);
+                return Finish(new SweepResult(claimed, synced, retrying, dead, Paused: true));
             }
         }
         return Finish(new SweepResult(claimed, synced, retrying, dead, Paused: false));
+    }
+
+    /// <summary>Delivers one user's turns of a batch in order; after a failure, or once delivery pauses, the rest go back untried.</summary>
+    private async Task DeliverUserAsync(List<JournalEntry> turns, BatchRun run, CancellationToken ct)
+    {
+        foreach (var (index, entry) in turns.Index())
+        {
+            var rest = turns[index..];
+            // The lease the journal granted, not the one asked for: a claim that waited for a lock got less.
+            if (time.GetUtcNow() > entry.LeaseUntil - options.Lease / 2)
+            {
+                // What is left of the lease may not cover another delivery, and once it ends another sweeper may send
+                // the same turn: hand the rest back untried and claim them afresh.
+                await ReleaseAsync(rest, ct);
+                run.HandBack(rest);
+                return;
+            }
+            if (run.Paused || run.Blocked.Contains(entry.Turn.UserId))
+            {
+                // Delivery paused, or an earlier turn of this user is waiting for its retry: these wait too, uncharged.
+                await ReleaseAsync(rest, ct);
+                return;
+            }
+            var outcome = await delivery.DeliverAsync(entry, _owner, ResiliencePipeline.Empty, options.SweepMaxRetries, ct);
+            LogTurn(logger, entry.Turn.Id, entry.Turn.Messages.Count, entry.RetryCount + 1, outcome);
+            run.Count(outcome);
+            if (outcome is DeliveryOutcome.Retrying or DeliveryOutcome.Paused)
+            {
+                await ReleaseAsync(rest[1..], ct);
+                return;
+            }
+        }
     }
 
     private SweepResult Finish(SweepResult result)

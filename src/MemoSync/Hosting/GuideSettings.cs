@@ -13,6 +13,7 @@ internal static class GuideSettings
     public const string Journal = "MEMOSYNC_JOURNAL";
     public const string RealtimeGrace = "MEMOSYNC_REALTIME_GRACE";
     public const string Lease = "MEMOSYNC_LEASE";
+    public const string SweepLanes = "MEMOSYNC_SWEEP_LANES";
 
     /// <summary>Sets every option <paramref name="configuration"/> has a value for.</summary>
     /// <exception cref="OptionsValidationException">A number of seconds is not one.</exception>
@@ -43,6 +44,10 @@ internal static class GuideSettings
         {
             options.Delivery = options.Delivery with { Lease = lease };
         }
+        if (configuration[SweepLanes] is { Length: > 0 } lanes)
+        {
+            options.Delivery = options.Delivery with { SweepLanes = Whole(SweepLanes, lanes, "positive whole number") };
+        }
     }
 
     private static TimeSpan? Seconds(IConfiguration configuration, string name, bool allowZero)
@@ -51,11 +56,18 @@ internal static class GuideSettings
         {
             return null;
         }
-        if (!int.TryParse(text, CultureInfo.InvariantCulture, out var seconds) || seconds < 0 || (seconds == 0 && !allowZero))
+        var seconds = Whole(name, text, $"{(allowZero ? "whole" : "positive whole")} number of seconds");
+        if (seconds == 0 && !allowZero)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(MemoSyncOptions),
-                [$"{name} must be a {(allowZero ? "whole" : "positive whole")} number of seconds, got '{text}'."]);
+            throw Refused(name, text, "positive whole number of seconds");
         }
         return TimeSpan.FromSeconds(seconds);
     }
+
+    /// <summary>A whole number, not negative; zero is left to the caller (and the options' validation).</summary>
+    private static int Whole(string name, string text, string what) =>
+        int.TryParse(text, CultureInfo.InvariantCulture, out var value) && value >= 0 ? value : throw Refused(name, text, what);
+
+    private static OptionsValidationException Refused(string name, string text, string what) =>
+        new(Options.DefaultName, typeof(MemoSyncOptions), [$"{name} must be a {what}, got '{text}'."]);
 }

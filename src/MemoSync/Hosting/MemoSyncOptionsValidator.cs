@@ -28,6 +28,10 @@ internal sealed class MemoSyncOptionsValidator : IValidateOptions<MemoSyncOption
         {
             failures.Add($"{GuideSettings.SyncInterval} must be positive, got {options.Delivery.SweepInterval.TotalSeconds} s.");
         }
+        if (options.Delivery.SweepLanes < 1)
+        {
+            failures.Add($"{GuideSettings.SweepLanes} must be at least 1, got {options.Delivery.SweepLanes}.");
+        }
         if (options.Worker.Lanes < 1 || options.Worker.MaxQueueSize < 1)
         {
             failures.Add($"Worker.Lanes and Worker.MaxQueueSize must be at least 1, got {options.Worker.Lanes} and {options.Worker.MaxQueueSize}.");
