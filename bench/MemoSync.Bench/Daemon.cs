@@ -7,8 +7,12 @@ namespace MemoSync.Bench;
 /// <summary><c>memosync run</c> as a child process (by default the portable build in the benchmark's own folder), delivering to an emulator.</summary>
 internal static class Daemon
 {
-    /// <summary>Starts the daemon on <paramref name="journal"/>, keeping the last lines it writes in <paramref name="lastLines"/> (and its pipes drained).</summary>
-    public static Process Start(MemobaseEmulator emulator, string token, string journal, ConcurrentQueue<string> lastLines, DaemonBuild? build = null)
+    /// <summary>
+    /// Starts the daemon on <paramref name="journal"/>, keeping the last lines it writes in <paramref name="lastLines"/> (and its
+    /// pipes drained); <paramref name="environment"/> adds to or overrides its settings.
+    /// </summary>
+    public static Process Start(MemobaseEmulator emulator, string token, string journal, ConcurrentQueue<string> lastLines, DaemonBuild? build = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         build ??= DaemonBuild.Portable;
         var start = new ProcessStartInfo(build.FileName) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -24,6 +28,10 @@ internal static class Daemon
         start.Environment["MEMOSYNC_JOURNAL"] = journal;
         // A log line per turn, per request or per new user would measure the console, not delivery.
         start.Environment["Logging__LogLevel__Default"] = "Error";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start)!;
         void Keep(object sender, DataReceivedEventArgs line)
         {

@@ -14,8 +14,10 @@ namespace MemoSync.Bench;
 /// Delivery through the real path: turns recorded with <see cref="DialogueRecorder"/> into a SQLite journal, delivered
 /// by the <see cref="RealtimeSyncWorker"/> over loopback HTTP to the emulator (in this process, a new one for each
 /// measurement). Per run: recorded→synced latency with the emulator answering at once and after 20 ms, and turns
-/// delivered per second with 1, 4 and 16 users. Once for its portable build and once for its native one: <c>memosync run</c>
-/// (a child process) idle, and draining backlogs of 10,000 and 100,000 turns: its memory and the time the drain takes.
+/// delivered per second with 1, 4 and 16 users, and the time <c>memosync run</c> takes to drain an outage's backlog through
+/// a Memobase 20 ms away with its sweeper delivering one user at a time and 8 at a time. Once for its portable build and
+/// once for its native one: <c>memosync run</c> (a child process) idle, and draining backlogs of 10,000 and 100,000 turns:
+/// its memory and the time the drain takes.
 /// </summary>
 internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter output)
 {
@@ -25,6 +27,10 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
     private static readonly int[] LatenciesMs = [0, 20];
     private static readonly int[] UserCounts = [1, 4, 16];
     private static readonly int[] Backlogs = [10_000, 100_000];
+    private static readonly int[] SweepLanes = [1, 8];
+    private const int FarLatencyMs = 20;
+    private const int FarBacklog = 1000;
+    private const int FarUsers = 100;
 
     public async Task RunAsync()
     {
@@ -44,6 +50,11 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
             foreach (var users in UserCounts)
             {
                 results.Add($"turns delivered/s, {users} users", await WithEmulatorAsync(new FaultSettings(), client => ThroughputAsync(client, users)));
+            }
+            foreach (var lanes in SweepLanes)
+            {
+                results.Add($"memosync run drain {FarBacklog} turns of {FarUsers} users, emulator +{FarLatencyMs} ms, {lanes} sweep lanes (s)",
+                    await FarDrainAsync(lanes));
             }
             output.WriteLine($"run {run}: done");
         }
@@ -158,25 +169,42 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
         {
             await using var emulator = await MemobaseEmulator.StartAsync(new EmulatorOptions { Port = 0, AccessToken = Token });
             var (seconds, peak) = await WithDaemonAsync(build, emulator, $"backlog-{backlog}.db", backlog, async daemon =>
-            {
-                var watch = Stopwatch.StartNew();
-                while (emulator.GetStats().BlobsReceived < backlog)
-                {
-                    if (daemon.HasExited || watch.Elapsed > TimeSpan.FromMinutes(20))
-                    {
-                        throw new InvalidOperationException($"memosync run delivered {emulator.GetStats().BlobsReceived} of {backlog} turns");
-                    }
-                    await Task.Delay(100);
-                }
-                return (watch.Elapsed.TotalSeconds, Daemon.Memory(daemon).Peak);
-            });
+                (await UntilDeliveredAsync(emulator, daemon, backlog), Daemon.Memory(daemon).Peak));
             results.Add($"memosync run ({build.Name}) drain {backlog} turns (s)", seconds);
             results.Add($"memosync run ({build.Name}) drain {backlog} turns: turns/s", backlog / seconds);
             results.Add($"memosync run ({build.Name}) peak RSS (MiB), backlog {backlog}", peak);
         }
     }
 
-    private async Task<T> WithDaemonAsync<T>(DaemonBuild build, MemobaseEmulator emulator, string name, int backlog, Func<Process, Task<T>> measure)
+    /// <summary>
+    /// <c>memosync run</c> draining a backlog of <see cref="FarBacklog"/> turns through a Memobase <see cref="FarLatencyMs"/> ms
+    /// away, its sweeper delivering the turns of <paramref name="lanes"/> users at once: seconds from its start to the last turn.
+    /// </summary>
+    private async Task<double> FarDrainAsync(int lanes)
+    {
+        var faults = new FaultSettings { LatencyMinMs = FarLatencyMs, LatencyMaxMs = FarLatencyMs };
+        await using var emulator = await MemobaseEmulator.StartAsync(new EmulatorOptions { Port = 0, AccessToken = Token, Faults = faults });
+        return await WithDaemonAsync(DaemonBuild.Portable, emulator, $"far-{lanes}.db", FarBacklog, daemon => UntilDeliveredAsync(emulator, daemon, FarBacklog),
+            FarUsers, new Dictionary<string, string> { ["MEMOSYNC_SWEEP_LANES"] = $"{lanes}" });
+    }
+
+    /// <summary>Seconds until the emulator has received <paramref name="backlog"/> turns.</summary>
+    private static async Task<double> UntilDeliveredAsync(MemobaseEmulator emulator, Process daemon, int backlog)
+    {
+        var watch = Stopwatch.StartNew();
+        while (emulator.GetStats().BlobsReceived < backlog)
+        {
+            if (daemon.HasExited || watch.Elapsed > TimeSpan.FromMinutes(20))
+            {
+                throw new InvalidOperationException($"memosync run delivered {emulator.GetStats().BlobsReceived} of {backlog} turns");
+            }
+            await Task.Delay(100);
+        }
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private async Task<T> WithDaemonAsync<T>(DaemonBuild build, MemobaseEmulator emulator, string name, int backlog, Func<Process, Task<T>> measure,
+        int users = 1000, IReadOnlyDictionary<string, string>? environment = null)
     {
         var path = Path.Combine(directory, name);
         foreach (var file in Directory.GetFiles(directory, name + "*"))
@@ -189,13 +217,13 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
             for (var start = 0; start < backlog; start += 1000)
             {
                 await journal.AppendManyAsync(Enumerable.Range(start, Math.Min(1000, backlog - start))
-                    .Select(i => Turn.Create($"backlog-{run}-{i % 1000}", "bench",
+                    .Select(i => Turn.Create($"backlog-{run}-{i % users}", "bench",
                         [new(ChatMessage.UserRole, $"turn {i}: what should I cook tonight?"), new(ChatMessage.AssistantRole, "How about a tomato and egg stir-fry?")],
                         TimeProvider.System))
                     .ToList());
             }
         }
-        using var daemon = Daemon.Start(emulator, Token, path, new ConcurrentQueue<string>(), build);
+        using var daemon = Daemon.Start(emulator, Token, path, new ConcurrentQueue<string>(), build, environment);
         try
         {
             return await measure(daemon);
