@@ -9,9 +9,10 @@ namespace MemoSync.Memory;
 /// <summary>
 /// The guide's memory_manager: reads what Memobase knows about a user (<c>GET /users/context</c>, with the
 /// recent chats) for the system prompt, at a session's start and every <see cref="MemoryContextOptions.RefreshEveryTurns"/>
-/// turns, from a cache in between. The read at a session's start may wait <see cref="MemoryContextOptions.SessionStartTimeout"/>. A turn never waits longer than <see cref="MemoryContextOptions.Timeout"/>:
-/// when Memobase is slow or down the conversation goes on with the last context it had, or none, and the log
-/// says so once. At session end it can flush the user's buffer so the memory is current for the next session.
+/// turns, from a cache in between. The read that starts a session may wait <see cref="MemoryContextOptions.SessionStartTimeout"/>;
+/// a turn never waits longer than <see cref="MemoryContextOptions.Timeout"/>: when Memobase is slow or down the
+/// conversation goes on with the last context it had, or none, and the log says so once. At session end it can
+/// flush the user's buffer so the memory is current for the next session.
 /// </summary>
 public sealed class MemoryContextProvider
 {
