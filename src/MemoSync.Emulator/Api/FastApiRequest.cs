@@ -24,6 +24,7 @@ internal sealed class FastApiRequest(HttpContext context)
         {
             error["ctx"] = ctx;
         }
+        // The JsonNode overload: the generic one serializes by reflection, which a native build cannot.
         _errors.Add((JsonNode)error);
     }
 

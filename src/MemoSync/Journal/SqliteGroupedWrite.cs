@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using static SQLitePCL.raw;
 
 namespace MemoSync.Journal;
 
@@ -50,5 +51,6 @@ internal sealed class SqliteGroupedWrite(Action<SqliteTransaction> apply, string
     }
 
     /// <summary>Errors of one statement (a constraint, a mismatch, a bug) rather than of the file or the lock.</summary>
-    private static bool IsOwn(Exception e) => e is not SqliteException sqlite || sqlite.SqliteErrorCode is 1 or 18 or 19 or 20 or 25;
+    private static bool IsOwn(Exception e) =>
+        e is not SqliteException sqlite || sqlite.SqliteErrorCode is SQLITE_ERROR or SQLITE_TOOBIG or SQLITE_CONSTRAINT or SQLITE_MISMATCH or SQLITE_RANGE;
 }

@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using static SQLitePCL.raw;
 
 namespace MemoSync.Journal;
 
@@ -381,8 +382,7 @@ public sealed class SqliteJournal : IDialogueJournal
             foreach (var line in valid)
             {
                 var turn = line.Turn;
-                if (Prepared(tx, "INSERT OR IGNORE INTO imports (hash, turn_id) VALUES ($hash, $id)", ("$hash", line.ContentHash), ("$id", turn.Id.ToString()))
-                    .ExecuteNonQuery() == 0)
+                if (MarkImported(tx, new ImportMark(line.ContentHash, turn.Id)) == 0)
                 {
                     continue;
                 }
@@ -439,10 +439,13 @@ public sealed class SqliteJournal : IDialogueJournal
     public Task<int> AddImportMarksAsync(IReadOnlyList<ImportMark> marks, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(marks);
-        return Grouped(tx => marks.Sum(m =>
-            Prepared(tx, "INSERT OR IGNORE INTO imports (hash, turn_id) VALUES ($hash, $id)", ("$hash", m.ContentHash), ("$id", m.TurnId.ToString())).ExecuteNonQuery()),
-            ct, "could not add the import marks", marks.Count, oneStatement: false);
+        return Grouped(tx => marks.Sum(m => MarkImported(tx, m)), ct, "could not add the import marks", marks.Count, oneStatement: false);
     }
+
+    /// <summary>Records that a line was imported; 0 when its hash was recorded before.</summary>
+    private int MarkImported(SqliteTransaction tx, ImportMark mark) =>
+        Prepared(tx, "INSERT OR IGNORE INTO imports (hash, turn_id) VALUES ($hash, $id)", ("$hash", mark.ContentHash), ("$id", mark.TurnId.ToString()))
+            .ExecuteNonQuery();
 
     // ---- plumbing
 
@@ -535,13 +538,13 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         var why = e is SqliteException sqlite ? sqlite.SqliteErrorCode switch
         {
-            26 => "it is not a SQLite database (or it is encrypted); it was left untouched",
-            11 => "the database file is corrupted; it was left untouched",
-            13 => "the disk is full",
-            8 => "the database is read-only",
-            14 => "the file cannot be opened for writing (a read-only disk or directory, or missing permissions)",
-            10 => "a disk I/O error occurred",
-            5 or 6 => "the database stayed locked by another process past the busy timeout",
+            SQLITE_NOTADB => "it is not a SQLite database (or it is encrypted); it was left untouched",
+            SQLITE_CORRUPT => "the database file is corrupted; it was left untouched",
+            SQLITE_FULL => "the disk is full",
+            SQLITE_READONLY => "the database is read-only",
+            SQLITE_CANTOPEN => "the file cannot be opened for writing (a read-only disk or directory, or missing permissions)",
+            SQLITE_IOERR => "a disk I/O error occurred",
+            SQLITE_BUSY or SQLITE_LOCKED => "the database stayed locked by another process past the busy timeout",
             _ => sqlite.Message,
         } : e.Message;
         return new JournalUnavailableException($"The journal {path} {what}: {why}.", e);
