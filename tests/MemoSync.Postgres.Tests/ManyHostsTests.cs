@@ -172,20 +172,42 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
             await recorder.AppendAsync(Turn.Create("carol", null, [new("user", "我喜欢打网球"), new("assistant", "好的！")], TimeProvider.System));
         }
 
+        // Attempts are timed by a thread of their own reading the emulator's count, so neither the journal queries below
+        // nor a thread pool busy with other tests delays when an attempt is seen.
         var attempts = new List<TimeSpan>();
         var clock = Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource();
+        var sampler = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var requests = server.Emulator.GetStats().Requests - before;
+                lock (attempts)
+                {
+                    while (attempts.Count < requests)
+                    {
+                        attempts.Add(clock.Elapsed);
+                    }
+                }
+                Thread.Sleep(1);
+            }
+        }) { IsBackground = true };
+        sampler.Start();
         await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
         await WaitUntilAsync(async () =>
         {
-            // Dead first, then the count: the emulator counts a request before it answers, so a death seen here has its last attempt counted.
-            var dead = (await journal.GetStatusAsync()).Dead == 1;
-            var requests = server.Emulator.GetStats().Requests - before;
-            while (attempts.Count < requests)
+            if ((await journal.GetStatusAsync()).Dead != 1)
             {
-                attempts.Add(clock.Elapsed);
+                return false;
             }
-            return dead && clock.Elapsed > attempts[^1] + TimeSpan.FromSeconds(2);
+            // The emulator counts a request before it answers, so once the turn is dead its last attempt is counted.
+            lock (attempts)
+            {
+                return attempts.Count > 0 && clock.Elapsed > attempts[^1] + TimeSpan.FromSeconds(2);
+            }
         }, TimeSpan.FromSeconds(90), "the failing turn's death after its retries");
+        stop.Cancel();
+        sampler.Join();
 
         var gaps = attempts.Zip(attempts.Skip(1), (a, b) => b - a).ToList();
         output.WriteLine($"{attempts.Count} attempts; gaps {string.Join(", ", gaps.Select(g => $"{g.TotalSeconds:F2} s"))}");
