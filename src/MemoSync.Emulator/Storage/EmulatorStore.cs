@@ -14,6 +14,7 @@ internal sealed class EmulatorStore : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, SqliteCommand> _statements = [];
     private readonly TimeProvider _time;
 
     public EmulatorStore(string? dataPath, TimeProvider time)
@@ -242,10 +243,19 @@ internal sealed class EmulatorStore : IDisposable
     private static JsonObject? ParseObject(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : JsonNode.Parse(reader.GetString(ordinal))?.AsObject();
 
+    /// <summary>
+    /// A statement prepared once and kept, its parameters bound anew: every request runs the same few, and parsing them
+    /// again each time was most of the emulator's work. Callers hold <see cref="_gate"/>, so one connection serves all.
+    /// </summary>
     private SqliteCommand Command(string sql, (string Name, object? Value)[] parameters)
     {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
+        if (!_statements.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _statements[sql] = command;
+        }
+        command.Parameters.Clear();
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value switch
@@ -262,8 +272,7 @@ internal sealed class EmulatorStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command(sql, parameters);
-            return command.ExecuteNonQuery();
+            return Command(sql, parameters).ExecuteNonQuery();
         }
     }
 
@@ -271,8 +280,7 @@ internal sealed class EmulatorStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command(sql, parameters);
-            var value = command.ExecuteScalar();
+            var value = Command(sql, parameters).ExecuteScalar();
             return value is DBNull ? null : value;
         }
     }
@@ -281,8 +289,7 @@ internal sealed class EmulatorStore : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command(sql, parameters);
-            using var reader = command.ExecuteReader();
+            using var reader = Command(sql, parameters).ExecuteReader();
             var rows = new List<T>();
             while (reader.Read())
             {
@@ -296,6 +303,10 @@ internal sealed class EmulatorStore : IDisposable
     {
         lock (_gate)
         {
+            foreach (var command in _statements.Values)
+            {
+                command.Dispose();
+            }
             _connection.Dispose();
         }
     }
