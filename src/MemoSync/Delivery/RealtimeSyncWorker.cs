@@ -7,8 +7,8 @@ namespace MemoSync.Delivery;
 
 /// <summary>
 /// Delivers turns at once, in the process that records them. <see cref="TryEnqueue"/> never blocks:
-/// a full queue defers the turn to the sweeper (it is in the journal already). A user's turns take
-/// one lane, so they arrive in order; lanes deliver side by side. A refused token or URL pauses
+/// a full queue defers the turn to the sweeper (it is in the journal already). A user's waiting turns
+/// share one lane, so they arrive in order; lanes deliver side by side. A refused token or URL pauses
 /// delivery for everyone without charging any turn; it resumes by itself after a pause.
 /// </summary>
 public sealed partial class RealtimeSyncWorker : IAsyncDisposable
@@ -22,6 +22,7 @@ public sealed partial class RealtimeSyncWorker : IAsyncDisposable
     private readonly Action? _memobaseBack;
     private readonly ResiliencePipeline _quickRetries;
     private readonly Channel<Turn>[] _lanes;
+    private readonly LaneAssignment _assignment;
     private readonly Task[] _running;
     private readonly string _owner = $"worker-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly CancellationTokenSource _stop = new();
@@ -46,6 +47,7 @@ public sealed partial class RealtimeSyncWorker : IAsyncDisposable
         _lanes = Enumerable.Range(0, options.Lanes)
             .Select(_ => Channel.CreateBounded<Turn>(new BoundedChannelOptions(perLane) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true }))
             .ToArray();
+        _assignment = new LaneAssignment(options.Lanes);
         _running = _lanes.Select(lane => Task.Run(() => RunLaneAsync(lane.Reader))).ToArray();
     }
 
@@ -60,8 +62,7 @@ public sealed partial class RealtimeSyncWorker : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(turn);
         Statistics.Enqueued();
-        var lane = _lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(turn.UserId) % (uint)_lanes.Length)];
-        if (!IsPaused && lane.Writer.TryWrite(turn))
+        if (!IsPaused && _assignment.TryAssign(turn.UserId, lane => _lanes[lane].Writer.TryWrite(turn)))
         {
             return true;
         }
@@ -75,13 +76,13 @@ public sealed partial class RealtimeSyncWorker : IAsyncDisposable
         {
             while (lane.TryRead(out var turn))
             {
-                if (_stop.IsCancellationRequested || IsPaused)
-                {
-                    Statistics.Deferred();
-                    continue;
-                }
                 try
                 {
+                    if (_stop.IsCancellationRequested || IsPaused)
+                    {
+                        Statistics.Deferred();
+                        continue;
+                    }
                     await DeliverAsync(turn);
                 }
                 catch (Exception e) when (e is JournalUnavailableException or OperationCanceledException)
@@ -89,6 +90,10 @@ public sealed partial class RealtimeSyncWorker : IAsyncDisposable
                     // The turn stays pending in the journal (or the journal is gone); the sweeper owns it now.
                     LogLaneError(_logger, turn.Id, e.Message);
                     Statistics.Failed();
+                }
+                finally
+                {
+                    _assignment.Done(turn.UserId);
                 }
             }
         }

@@ -124,4 +124,34 @@ public sealed class RealtimeSyncWorkerTests : IAsyncLifetime
         var recorded = (await _journal.ListAsync(null, 100)).Select(e => e.Turn.Id.ToString());
         Assert.Equal(recorded, delivered);
     }
+
+    [Fact]
+    public async Task As_many_users_as_lanes_are_delivered_side_by_side_none_waiting_for_another()
+    {
+        _server.Emulator.Faults = new FaultSettings { LatencyMinMs = 300, LatencyMaxMs = 300 };
+        await using var worker = Worker();
+        async Task<TimeSpan> FirstTurnsAsync(IEnumerable<string> users)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var before = worker.Statistics.SyncedCount;
+            var recorders = users.Select(u => new DialogueRecorder(_journal, worker, u, null, TimeProvider.System)).ToList();
+            await Task.WhenAll(recorders.Select(r => RecordAsync(r, 1)));
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (worker.Statistics.SyncedCount < before + recorders.Count)
+            {
+                await Task.Delay(10, deadline.Token);
+            }
+            return watch.Elapsed;
+        }
+
+        // A new user's first turn (the user is created, then the blob inserted), alone once the path is warm, then eight
+        // users' at once on the eight lanes.
+        await FirstTurnsAsync(["warm-up"]);
+        var alone = await FirstTurnsAsync(["solo"]);
+        var eight = await FirstTurnsAsync(Enumerable.Range(0, new WorkerOptions().Lanes).Select(i => $"user-{i}"));
+
+        // Two users sharing a lane would take twice as long as one: eight users hashed onto eight lanes almost always do.
+        Assert.True(eight < alone * 1.5, $"eight users took {eight.TotalMilliseconds:0} ms, one took {alone.TotalMilliseconds:0} ms");
+        Assert.Equal(0L, worker.Statistics.DeferredCount);
+    }
 }
