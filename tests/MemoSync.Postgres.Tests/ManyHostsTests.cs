@@ -192,22 +192,29 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
                 Thread.Sleep(1);
             }
         }) { IsBackground = true };
-        sampler.Start();
         await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
-        await WaitUntilAsync(async () =>
+        sampler.Start();
+        try
         {
-            if ((await journal.GetStatusAsync()).Dead != 1)
+            await WaitUntilAsync(async () =>
             {
-                return false;
-            }
-            // The emulator counts a request before it answers, so once the turn is dead its last attempt is counted.
-            lock (attempts)
-            {
-                return attempts.Count > 0 && clock.Elapsed > attempts[^1] + TimeSpan.FromSeconds(2);
-            }
-        }, TimeSpan.FromSeconds(90), "the failing turn's death after its retries");
-        stop.Cancel();
-        sampler.Join();
+                if ((await journal.GetStatusAsync()).Dead != 1)
+                {
+                    return false;
+                }
+                // The emulator counts a request before it answers, so once the turn is dead its last attempt is counted.
+                lock (attempts)
+                {
+                    return attempts.Count > 0 && clock.Elapsed > attempts[^1] + TimeSpan.FromSeconds(2);
+                }
+            }, TimeSpan.FromSeconds(90), "the failing turn's death after its retries");
+        }
+        finally
+        {
+            // Stopped whatever happens, so it never reads an emulator that is gone.
+            stop.Cancel();
+            sampler.Join();
+        }
 
         var gaps = attempts.Zip(attempts.Skip(1), (a, b) => b - a).ToList();
         output.WriteLine($"{attempts.Count} attempts; gaps {string.Join(", ", gaps.Select(g => $"{g.TotalSeconds:F2} s"))}");
