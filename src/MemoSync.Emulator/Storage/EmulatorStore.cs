@@ -244,8 +244,8 @@ internal sealed class EmulatorStore : IDisposable
         reader.IsDBNull(ordinal) ? null : JsonNode.Parse(reader.GetString(ordinal))?.AsObject();
 
     /// <summary>
-    /// A statement prepared once and kept, its parameters bound anew: every request runs the same few, and parsing them
-    /// again each time was most of the emulator's work. Callers hold <see cref="_gate"/>, so one connection serves all.
+    /// A statement prepared once and kept, its parameters bound anew: every request runs the same few, so none is parsed
+    /// twice. Callers hold <see cref="_gate"/>, so one connection serves all.
     /// </summary>
     private SqliteCommand Command(string sql, (string Name, object? Value)[] parameters)
     {

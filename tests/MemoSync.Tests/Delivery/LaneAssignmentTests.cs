@@ -19,15 +19,17 @@ public sealed class LaneAssignmentTests
             return true;
         }
 
-        // Sixteen users with a turn each, then a second turn each while the first still waits.
-        for (var round = 0; round < 2; round++)
+        // Sixteen users with a turn each, then a second turn each, in the reverse order, while the first still waits:
+        // by load alone, user 15's second turn would go to lane 0, which user 15 does not hold.
+        foreach (var users in new[] { Enumerable.Range(0, 16), Enumerable.Range(0, 16).Reverse() })
         {
-            for (var user = 0; user < 16; user++)
+            foreach (var user in users)
             {
                 Assert.True(assignment.TryAssign($"user-{user}", lane => Take(lane, user)));
             }
         }
 
+        Assert.All(Enumerable.Range(0, 16), user => Assert.Single(lanes, lane => lane.Contains(user)));
         Assert.All(lanes, lane => Assert.Equal(2, lane.Distinct().Count()));
         Assert.All(lanes, lane => Assert.Equal(4, lane.Count));
     }

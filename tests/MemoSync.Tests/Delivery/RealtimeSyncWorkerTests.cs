@@ -136,11 +136,7 @@ public sealed class RealtimeSyncWorkerTests : IAsyncLifetime
             var before = worker.Statistics.SyncedCount;
             var recorders = users.Select(u => new DialogueRecorder(_journal, worker, u, null, TimeProvider.System)).ToList();
             await Task.WhenAll(recorders.Select(r => RecordAsync(r, 1)));
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while (worker.Statistics.SyncedCount < before + recorders.Count)
-            {
-                await Task.Delay(10, deadline.Token);
-            }
+            await worker.Statistics.UntilSyncedAsync(before + recorders.Count);
             return watch.Elapsed;
         }
 

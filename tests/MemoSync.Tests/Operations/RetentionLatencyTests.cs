@@ -48,11 +48,7 @@ public sealed class RetentionLatencyTests(ITestOutputHelper output) : IDisposabl
             var synced = worker.Statistics.SyncedCount;
             var started = Stopwatch.GetTimestamp();
             await RecordAsync(recorders, 1);
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while (worker.Statistics.SyncedCount < synced + recorders.Count)
-            {
-                await Task.Delay(1, deadline.Token);
-            }
+            await worker.Statistics.UntilSyncedAsync(synced + recorders.Count);
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         Assert.Equal(Million, await purge);
