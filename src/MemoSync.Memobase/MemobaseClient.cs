@@ -44,6 +44,9 @@ public sealed class MemobaseClient
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
+    /// <summary>How long one request waits for its answer (<see cref="MemobaseClientOptions.Timeout"/>).</summary>
+    public TimeSpan Timeout => _timeout;
+
     /// <summary>The API root every path is relative to, e.g. <c>http://localhost:8019/api/v1/</c>.</summary>
     public Uri ApiRoot => _apiRoot;
 
@@ -228,6 +231,33 @@ public sealed class MemobaseClient
     public Task UpdateProfileConfigAsync(string? profileConfig, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, "project/profile_config", Body(new ProfileConfigData(profileConfig), Json.ProfileConfigData),
             Json.ApiEnvelopeJsonNode, "update profile config", ct);
+
+    /// <summary>
+    /// Looks among the user's blobs of <paramref name="blobType"/> for one whose <c>fields[field]</c> is <paramref name="value"/>,
+    /// with at most <paramref name="maxRequests"/> requests; null when none was found within them, or the user is unknown.
+    /// </summary>
+    public async Task<Guid?> FindBlobByFieldAsync(MemobaseUserId id, string field, string value, string blobType = BlobType.Chat, int maxRequests = 20,
+        CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRequests, 2);
+        IReadOnlyList<Guid> ids;
+        try
+        {
+            ids = await ListBlobIdsAsync(id, blobType, 0, maxRequests - 1, ct);
+        }
+        catch (MemobaseException e) when (e.Kind == MemobaseErrorKind.MissingUser)
+        {
+            return null;
+        }
+        foreach (var blobId in ids.Reverse())
+        {
+            if ((await GetBlobAsync(id, blobId, ct)).Fields?[field] is JsonValue stored && stored.TryGetValue<string>(out var text) && text == value)
+            {
+                return blobId;
+            }
+        }
+        return null;
+    }
 
     // ---- plumbing
 

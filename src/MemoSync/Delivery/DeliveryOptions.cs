@@ -1,41 +1,67 @@
 namespace MemoSync.Delivery;
 
-/// <summary>How turns are delivered and retried; the defaults are the guide's.</summary>
+/// <summary>How the delivery engine delivers and retries turns; the defaults are the guide's.</summary>
 public sealed record DeliveryOptions
 {
-    /// <summary>Quick attempts of the real-time path before a turn is left to the sweeper. Default 3 (the guide's <c>max_retries</c>).</summary>
+    /// <summary>Quick attempts of one delivery before the turn is due again later. Default 3 (the guide's <c>max_retries</c>).</summary>
     public int MaxRetries { get; init; } = 3;
 
     /// <summary>The first pause between quick attempts, doubled each time, with jitter. Default 2 s (the guide's <c>retry_delay</c>).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Failed sweeps after which a turn is dead. Default 5 (the guide's <c>MAX_RETRIES</c>).</summary>
-    public int SweepMaxRetries { get; init; } = 5;
-
-    /// <summary>How often the sweeper looks for due turns. Default 300 s (<c>MEMOBASE_SYNC_INTERVAL</c>).</summary>
-    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(300);
+    /// <summary>Failed deliveries after which a turn is dead (a lost answer is not one). Default 5 (the guide's <c>MAX_RETRIES</c>).</summary>
+    public int DeadAfter { get; init; } = 5;
 
     /// <summary>
-    /// How long a new turn belongs to the real-time worker before the sweeper may take it. Default 30 s:
-    /// longer than the worker's quick retries, so the sweeper never races it for a fresh turn.
+    /// <c>MEMOBASE_SYNC_INTERVAL</c>, default 300 s: how often the engine looks for turns of other processes when nothing
+    /// told it of them, and the slow retry cadence (a failed turn is due again after it, doubled per retry).
     /// </summary>
-    public TimeSpan RealtimeGrace { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(300);
 
-    /// <summary>Turns the sweeper claims at a time, oldest first. Default 100.</summary>
-    public int SweepBatchSize { get; init; } = 100;
+    /// <summary>Users whose turns are delivered at once (<c>MEMOSYNC_LANES</c>); a user's own turns go one after another, in order. Default 8.</summary>
+    public int Lanes { get; init; } = 8;
 
     /// <summary>
-    /// Users whose turns a sweep delivers at once (<c>MEMOSYNC_SWEEP_LANES</c>); a user's own turns go one after another,
-    /// in order. Default 8, as the real-time worker's lanes.
+    /// Turns the engine holds leased at most (the guide's queue size). A turn recorded while it holds this many is
+    /// deferred: it waits in the journal and is pulled as soon as there is room. Default 1000.
     /// </summary>
-    public int SweepLanes { get; init; } = 8;
+    public int MaxHeld { get; init; } = 1000;
 
-    /// <summary>How long a claim keeps other workers and processes off a turn. Default 2 min.</summary>
+    /// <summary>Turns one claim leases at most, in one commit. Default 100.</summary>
+    public int ClaimBatch { get; init; } = 100;
+
+    /// <summary>
+    /// How long a claim keeps other engines and processes off a turn (<c>MEMOSYNC_LEASE</c>). Default 2 min. The engine
+    /// renews the leases it holds every third of it, and no wait of a delivery runs past it.
+    /// </summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>The longest wait before a failed turn is due again. Default 1 h.</summary>
+    /// <summary>The longest wait before a failed turn is due again, whatever the server asked. Default 1 h.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>How long delivery pauses after an authentication or configuration error before it tries again. Default 30 s.</summary>
     public TimeSpan ConfigurationPause { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long stopping waits for deliveries in flight before leaving the rest pending. Default 10 s.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Requests at most spent looking for the blob of a turn whose answer was lost, before sending it again. Default 20.</summary>
+    public int VerifyRequests { get; init; } = 20;
+
+    /// <summary>One sentence naming what cannot work together, or null when the options can be used.</summary>
+    public string? Validate(TimeSpan requestTimeout)
+    {
+        if (MaxRetries < 1 || DeadAfter < 1 || Lanes < 1 || MaxHeld < 1 || ClaimBatch < 1 || VerifyRequests < 2)
+        {
+            return $"retries ({MaxRetries}), dead-after ({DeadAfter}), lanes ({Lanes}), held turns ({MaxHeld}), claim batch ({ClaimBatch}) must be at least 1 and verify requests ({VerifyRequests}) at least 2";
+        }
+        if (SyncInterval <= TimeSpan.Zero || MaxBackoff <= TimeSpan.Zero || RetryDelay < TimeSpan.Zero)
+        {
+            return $"the sync interval ({SyncInterval.TotalSeconds} s) and the longest backoff ({MaxBackoff.TotalSeconds} s) must be positive";
+        }
+        // A renewal every third of the lease must land before it runs out while a request is still waiting for its answer.
+        return Lease < 3 * requestTimeout
+            ? $"the lease ({Lease.TotalSeconds} s) must be at least three times the Memobase request timeout ({requestTimeout.TotalSeconds} s), or a delivery could outlive it"
+            : null;
+    }
 }

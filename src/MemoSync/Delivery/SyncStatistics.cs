@@ -5,8 +5,8 @@ using System.Text;
 namespace MemoSync.Delivery;
 
 /// <summary>
-/// The real-time worker's counts and latencies: printed as the guide's table at exit and published
-/// through <see cref="Meter"/> <c>MemoSync</c> for any metrics exporter.
+/// The delivery engine's counts and latencies: printed as the guide's table at exit and published through
+/// <see cref="Meter"/> <c>MemoSync</c>, the one delivery meter, for any metrics exporter.
 /// </summary>
 public sealed class SyncStatistics : IDisposable
 {
@@ -14,28 +14,27 @@ public sealed class SyncStatistics : IDisposable
     public const string MeterName = "MemoSync";
 
     private readonly Meter _meter = new(MeterName);
-    private readonly Counter<long> _enqueued;
-    private readonly Counter<long> _synced;
-    private readonly Counter<long> _failed;
-    private readonly Counter<long> _deferred;
-    private readonly Counter<long> _dead;
+    private readonly Counter<long> _taken, _synced, _failed, _deferred, _dead, _unknown, _verified, _errors;
     private readonly Histogram<double> _latency;
     private readonly Lock _gate = new();
     private readonly List<double> _latencies = [];
-    private long _enqueuedCount, _syncedCount, _failedCount, _deferredCount, _deadCount;
+    private long _takenCount, _syncedCount, _failedCount, _deferredCount, _deadCount, _unknownCount, _verifiedCount, _errorCount;
 
     /// <summary>Creates the instruments.</summary>
     public SyncStatistics()
     {
-        _enqueued = _meter.CreateCounter<long>("memosync.turns.enqueued", description: "Turns offered to the real-time worker");
-        _synced = _meter.CreateCounter<long>("memosync.turns.synced", description: "Turns the real-time worker delivered");
-        _failed = _meter.CreateCounter<long>("memosync.turns.failed", description: "Turns left to the sweeper after quick retries");
-        _deferred = _meter.CreateCounter<long>("memosync.turns.deferred", description: "Turns not queued (queue full, or delivery paused); the sweeper delivers them");
-        _dead = _meter.CreateCounter<long>("memosync.turns.dead", description: "Turns given up on");
-        _latency = _meter.CreateHistogram<double>("memosync.turns.latency", "ms", "From recorded to synced");
+        _taken = _meter.CreateCounter<long>("memosync.delivery.taken", description: "Turns the delivery engine took to deliver: recorded here, or claimed from the journal");
+        _synced = _meter.CreateCounter<long>("memosync.delivery.synced", description: "Turns Memobase accepted");
+        _failed = _meter.CreateCounter<long>("memosync.delivery.failed", description: "Deliveries that failed; the turn is due again later");
+        _deferred = _meter.CreateCounter<long>("memosync.delivery.deferred", description: "Turns recorded while the engine held its fill: they waited in the journal until there was room");
+        _dead = _meter.CreateCounter<long>("memosync.delivery.dead", description: "Turns given up on (refused by Memobase, or retries exhausted)");
+        _unknown = _meter.CreateCounter<long>("memosync.delivery.unknown_outcomes", description: "Attempts whose answer was lost: the blob is looked for before the turn is sent again");
+        _verified = _meter.CreateCounter<long>("memosync.delivery.found", description: "Turns found stored in Memobase after a lost answer, and not sent again");
+        _errors = _meter.CreateCounter<long>("memosync.delivery.errors", description: "Delivery cycles that failed (the journal unavailable, say); the engine backed off and went on");
+        _latency = _meter.CreateHistogram<double>("memosync.delivery.latency", "s", "From recorded in the journal to synced");
     }
 
-    internal void Enqueued() { Interlocked.Increment(ref _enqueuedCount); _enqueued.Add(1); }
+    internal void Taken(int turns) { Interlocked.Add(ref _takenCount, turns); _taken.Add(turns); }
 
     internal void Deferred() { Interlocked.Increment(ref _deferredCount); _deferred.Add(1); }
 
@@ -43,31 +42,46 @@ public sealed class SyncStatistics : IDisposable
 
     internal void Dead() { Interlocked.Increment(ref _deadCount); _dead.Add(1); }
 
+    internal void OutcomeUnknown() { Interlocked.Increment(ref _unknownCount); _unknown.Add(1); }
+
+    internal void Verified() { Interlocked.Increment(ref _verifiedCount); _verified.Add(1); }
+
+    internal void CycleFailed() { Interlocked.Increment(ref _errorCount); _errors.Add(1); }
+
     internal void Synced(TimeSpan latency)
     {
         Interlocked.Increment(ref _syncedCount);
         _synced.Add(1);
-        _latency.Record(latency.TotalMilliseconds);
+        _latency.Record(latency.TotalSeconds);
         lock (_gate)
         {
             _latencies.Add(latency.TotalMilliseconds);
         }
     }
 
-    /// <summary>Turns offered to the worker.</summary>
-    public long EnqueuedCount => Interlocked.Read(ref _enqueuedCount);
+    /// <summary>Turns the engine took: recorded by this process, or claimed from the journal.</summary>
+    public long EnqueuedCount => Interlocked.Read(ref _takenCount);
 
-    /// <summary>Turns delivered by the worker.</summary>
+    /// <summary>Turns delivered.</summary>
     public long SyncedCount => Interlocked.Read(ref _syncedCount);
 
-    /// <summary>Turns left to the sweeper after quick retries.</summary>
+    /// <summary>Deliveries that failed and left their turn due again later.</summary>
     public long FailedCount => Interlocked.Read(ref _failedCount);
 
-    /// <summary>Turns not queued: the queue was full or delivery paused.</summary>
+    /// <summary>Turns recorded while the engine held its fill: they waited in the journal, and were pulled once there was room.</summary>
     public long DeferredCount => Interlocked.Read(ref _deferredCount);
 
     /// <summary>Turns given up on.</summary>
     public long DeadCount => Interlocked.Read(ref _deadCount);
+
+    /// <summary>Attempts whose answer was lost.</summary>
+    public long UnknownOutcomeCount => Interlocked.Read(ref _unknownCount);
+
+    /// <summary>Turns found stored after a lost answer, and so not sent again.</summary>
+    public long VerifiedCount => Interlocked.Read(ref _verifiedCount);
+
+    /// <summary>Delivery cycles that failed and were backed off.</summary>
+    public long ErrorCount => Interlocked.Read(ref _errorCount);
 
     /// <summary>A recorded→synced latency percentile in milliseconds, or null before the first delivery.</summary>
     public double? LatencyPercentile(double p)
@@ -95,6 +109,7 @@ public sealed class SyncStatistics : IDisposable
             .AppendLine(CultureInfo.InvariantCulture, $"  failed:          {FailedCount}")
             .AppendLine(CultureInfo.InvariantCulture, $"  deferred:        {DeferredCount}")
             .AppendLine(CultureInfo.InvariantCulture, $"  dead:            {DeadCount}")
+            .AppendLine(CultureInfo.InvariantCulture, $"  lost answers:    {UnknownOutcomeCount} ({VerifiedCount} found stored)")
             .AppendLine(CultureInfo.InvariantCulture, $"  success rate:    {rate:0.0}%");
         if (LatencyPercentile(50) is { } p50)
         {

@@ -6,15 +6,14 @@ using MemoSync.Memobase;
 using MemoSync.Memobase.Errors;
 using MemoSync.Memobase.Models;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 
 namespace MemoSync.Delivery;
 
 /// <summary>
-/// The one delivery path of the real-time worker and the sweeper: make sure the Memobase user
-/// exists, insert the turn as a chat blob carrying <c>fields.memosync_turn_id</c> and each message's
-/// own time, classify any failure, and record the outcome in the journal.
+/// The delivery of one leased turn: make sure the Memobase user exists, insert the turn as a chat blob carrying
+/// <c>fields.memosync_turn_id</c> and each message's own time, with quick retries of transient failures, classify what
+/// failed, and record the outcome in the journal. After an answer was lost, the blob is looked for before the turn is sent
+/// again. No wait runs past the turn's lease.
 /// </summary>
 public sealed partial class TurnDelivery
 {
@@ -22,14 +21,14 @@ public sealed partial class TurnDelivery
     public const string TurnIdField = "memosync_turn_id";
 
     private readonly MemobaseClient _client;
-    private readonly IDialogueJournal _journal;
+    private readonly IDeliveryLeases _journal;
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<MemobaseUserId, bool> _knownUsers = new();
 
-    /// <summary>Creates the path; <paramref name="time"/> drives backoff.</summary>
-    public TurnDelivery(MemobaseClient client, IDialogueJournal journal, DeliveryOptions options, TimeProvider time, ILogger<TurnDelivery> logger)
+    /// <summary>Creates the path; <paramref name="time"/> drives backoff and the lease's deadline.</summary>
+    public TurnDelivery(MemobaseClient client, IDeliveryLeases journal, DeliveryOptions options, TimeProvider time, ILogger<TurnDelivery> logger)
     {
         _client = client;
         _journal = journal;
@@ -39,73 +38,127 @@ public sealed partial class TurnDelivery
     }
 
     /// <summary>
-    /// Delivers a turn this owner has leased. With <paramref name="quickRetries"/> transient failures are
-    /// retried at once (the real-time path); otherwise one attempt is made and the journal schedules the next.
-    /// <paramref name="deadAfter"/> is the retry count at which a failing turn is dead.
+    /// Delivers a turn <paramref name="owner"/> has leased until <paramref name="leaseEnds"/> (read again before each
+    /// attempt, as renewals move it). With <paramref name="quick"/>, transient failures are retried at once, up to
+    /// <see cref="DeliveryOptions.MaxRetries"/> attempts; otherwise one attempt is made. Either way a failure that remains
+    /// is written to the journal with the time the turn is due again.
     /// </summary>
-    public async Task<DeliveryOutcome> DeliverAsync(JournalEntry entry, string owner, ResiliencePipeline quickRetries, int deadAfter, CancellationToken ct)
+    /// <remarks>
+    /// A loop rather than a retry pipeline: between two attempts it must look for the blob of a lost answer, and it must
+    /// stop short of a wait that would outlive the lease, which a pipeline decides only after it has chosen the wait.
+    /// </remarks>
+    public async Task<DeliveryOutcome> DeliverAsync(JournalEntry entry, string owner, bool quick, Func<DateTimeOffset> leaseEnds, SyncStatistics statistics,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        ArgumentNullException.ThrowIfNull(quickRetries);
+        ArgumentNullException.ThrowIfNull(leaseEnds);
+        ArgumentNullException.ThrowIfNull(statistics);
         var turn = entry.Turn;
-        try
+        var unknown = entry.OutcomeUnknown;
+        var attempts = quick ? _options.MaxRetries : 1;
+        for (var attempt = 1; ; attempt++)
         {
-            var blobId = await quickRetries.ExecuteAsync(async token => await SendAsync(turn, token), ct);
-            return await _journal.MarkSyncedAsync(turn.Id, owner, blobId, ct) ? DeliveryOutcome.Synced : DeliveryOutcome.LeaseLost;
-        }
-        catch (MemobaseException e) when (e.Kind == MemobaseErrorKind.Permanent)
-        {
-            LogDead(_logger, turn.Id, e.Message);
-            return await _journal.MarkDeadAsync(turn.Id, owner, e.Message, ct) ? DeliveryOutcome.Dead : DeliveryOutcome.LeaseLost;
-        }
-        catch (MemobaseException e) when (e.Kind == MemobaseErrorKind.Configuration)
-        {
-            var released = await _journal.ReleaseAsync(turn.Id, owner, _time.GetUtcNow(), e.Message, chargeRetry: false, ct);
-            return released ? DeliveryOutcome.Paused : DeliveryOutcome.LeaseLost;
-        }
-        catch (MemobaseException e)
-        {
-            var retries = entry.RetryCount + 1;
-            if (retries >= deadAfter)
+            var left = leaseEnds() - _time.GetUtcNow() - LeaseMargin;
+            if (left < _client.Timeout || ct.IsCancellationRequested)
             {
-                var reason = $"gave up after {retries} failed attempts: {e.Message}";
-                LogDead(_logger, turn.Id, reason);
-                return await _journal.MarkDeadAsync(turn.Id, owner, reason, ct) ? DeliveryOutcome.Dead : DeliveryOutcome.LeaseLost;
+                // Stopping, or a request now could still be waiting for its answer when another owner takes the turn.
+                return DeliveryOutcome.Untried;
             }
-            var next = _time.GetUtcNow() + Backoff(retries, e);
-            return await _journal.ReleaseAsync(turn.Id, owner, next, e.Message, chargeRetry: true, ct) ? DeliveryOutcome.Retrying : DeliveryOutcome.LeaseLost;
+            MemobaseException failure;
+            try
+            {
+                using var leaseRunsOut = new CancellationTokenSource(left, _time);
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct, leaseRunsOut.Token);
+                var blobId = unknown ? await FindAsync(turn, deadline.Token) : null;
+                if (blobId is not null)
+                {
+                    statistics.Verified();
+                }
+                blobId ??= await SendAsync(turn, deadline.Token);
+                return await _journal.MarkSyncedAsync(turn.Id, owner, blobId, CancellationToken.None) ? DeliveryOutcome.Synced : DeliveryOutcome.LeaseLost;
+            }
+            catch (MemobaseException e) when (e.Kind == MemobaseErrorKind.Permanent)
+            {
+                return await DeadAsync(turn, owner, e.Message);
+            }
+            catch (MemobaseException e) when (e.Kind == MemobaseErrorKind.Configuration)
+            {
+                var paused = new FailedAttempt(entry.NextAttemptAt, e.Message, ChargeRetry: false, OutcomeUnknown: unknown);
+                return await _journal.ReleaseAsync(turn.Id, owner, paused, CancellationToken.None) ? DeliveryOutcome.Paused : DeliveryOutcome.LeaseLost;
+            }
+            catch (MemobaseException e)
+            {
+                failure = e;
+            }
+            catch (OperationCanceledException e)
+            {
+                // Stopping, or the lease's deadline: a request cut short may have been stored.
+                failure = new MemobaseException("insert blob", MemobaseErrorKind.Transient,
+                    ct.IsCancellationRequested ? "delivery stopped before Memobase answered" : "no answer before the turn's lease ran out", inner: e, outcomeUnknown: true);
+            }
+            if (failure.OutcomeUnknown)
+            {
+                unknown = true;
+                statistics.OutcomeUnknown();
+            }
+            var wait = QuickWait(attempt, failure);
+            if (attempt >= attempts || failure.IsQuotaExhausted || ct.IsCancellationRequested
+                || _time.GetUtcNow() + wait + _client.Timeout > leaseEnds() - LeaseMargin)
+            {
+                return await RetryLaterAsync(entry, owner, failure, unknown);
+            }
+            await Task.Delay(wait, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    /// <summary>Quick retries of transient failures: <see cref="DeliveryOptions.MaxRetries"/> attempts, exponential with jitter, honouring Retry-After.</summary>
-    public ResiliencePipeline QuickRetries() => _options.MaxRetries <= 1
-        ? ResiliencePipeline.Empty
-        : new ResiliencePipelineBuilder { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<MemobaseException>(e => e.Kind == MemobaseErrorKind.Transient && !e.IsQuotaExhausted),
-                MaxRetryAttempts = _options.MaxRetries - 1,
-                Delay = _options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is MemobaseException { RetryAfter: { } after } ? after : (TimeSpan?)null),
-            })
-            .Build();
+    /// <summary>What is kept of a lease for the outcome's write, after the last request.</summary>
+    private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>The pause before quick attempt <paramref name="attempt"/>+1: exponential from <see cref="DeliveryOptions.RetryDelay"/> with jitter, or what the server asked.</summary>
+    private TimeSpan QuickWait(int attempt, MemobaseException e)
+    {
+        var wait = _options.RetryDelay * Math.Pow(2, attempt - 1) * (0.8 + 0.4 * Random.Shared.NextDouble());
+        return e.RetryAfter is { } after && after > wait ? after : wait;
+    }
+
+    private async Task<DeliveryOutcome> RetryLaterAsync(JournalEntry entry, string owner, MemobaseException e, bool unknown)
+    {
+        // A lost answer is not the turn's fault, and it may be stored already: it never brings the turn nearer to dead.
+        var charged = !e.OutcomeUnknown;
+        var retries = entry.RetryCount + (charged ? 1 : 0);
+        if (charged && retries >= _options.DeadAfter)
+        {
+            return await DeadAsync(entry.Turn, owner, $"gave up after {retries} failed deliveries: {e.Message}");
+        }
+        var attempt = new FailedAttempt(_time.GetUtcNow() + Backoff(Math.Max(1, retries), e), e.Message, charged, unknown);
+        return await _journal.ReleaseAsync(entry.Turn.Id, owner, attempt, CancellationToken.None) ? DeliveryOutcome.Retrying : DeliveryOutcome.LeaseLost;
+    }
+
+    private async Task<DeliveryOutcome> DeadAsync(Turn turn, string owner, string reason)
+    {
+        LogDead(_logger, turn.Id, reason);
+        return await _journal.MarkDeadAsync(turn.Id, owner, reason, CancellationToken.None) ? DeliveryOutcome.Dead : DeliveryOutcome.LeaseLost;
+    }
 
     /// <summary>
-    /// When a turn that failed <paramref name="retries"/> times is due again: the sweep interval doubled
-    /// per retry with ±20% jitter, at least what the server asked, an hour for a spent quota, at most <see cref="DeliveryOptions.MaxBackoff"/>.
+    /// When a turn that failed <paramref name="retries"/> times is due again: the sync interval doubled per retry with
+    /// ±20% jitter, at least what the server asked, the longest backoff for a spent quota, and never later than
+    /// <see cref="DeliveryOptions.MaxBackoff"/>.
     /// </summary>
     internal TimeSpan Backoff(int retries, MemobaseException e)
     {
-        var exponential = _options.SweepInterval * Math.Pow(2, Math.Max(0, retries - 1)) * (0.8 + 0.4 * Random.Shared.NextDouble());
-        var wait = TimeSpan.FromTicks(Math.Min(exponential.Ticks, _options.MaxBackoff.Ticks));
-        if (e.IsQuotaExhausted)
+        var exponential = _options.SyncInterval * Math.Pow(2, Math.Min(30, Math.Max(0, retries - 1))) * (0.8 + 0.4 * Random.Shared.NextDouble());
+        var wait = e.IsQuotaExhausted ? _options.MaxBackoff : exponential;
+        if (e.RetryAfter is { } after && after > wait)
         {
-            wait = _options.MaxBackoff;
+            wait = after;
         }
-        return e.RetryAfter is { } after && after > wait ? after : wait;
+        return wait < _options.MaxBackoff ? wait : _options.MaxBackoff;
     }
+
+    /// <summary>The blob a lost answer may have stored, looked for with a bounded number of requests.</summary>
+    private Task<Guid?> FindAsync(Turn turn, CancellationToken ct) =>
+        _client.FindBlobByFieldAsync(MemobaseUserId.FromUuidOrName(turn.UserId), TurnIdField, turn.Id.ToString(), BlobType.Chat, _options.VerifyRequests, ct);
 
     private async Task<Guid> SendAsync(Turn turn, CancellationToken ct)
     {

@@ -7,10 +7,10 @@ namespace MemoSync.Dialogue;
 
 /// <summary>
 /// The guide's data_logger: collects the messages of the turn in progress and, when the conversation
-/// ends the turn, appends it durably and offers it to the real-time worker. Each message keeps the
-/// time it was said.
+/// ends the turn, records it durably through the delivery engine, which delivers it at once (or appends
+/// it to the journal alone, without an engine). Each message keeps the time it was said.
 /// </summary>
-public sealed class DialogueRecorder(IDialogueJournal journal, RealtimeSyncWorker? worker, string userId, string? sessionId, TimeProvider time)
+public sealed class DialogueRecorder(ITurnLog journal, DeliveryEngine? engine, string userId, string? sessionId, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private List<ChatMessage> _messages = [];
@@ -41,8 +41,8 @@ public sealed class DialogueRecorder(IDialogueJournal journal, RealtimeSyncWorke
     }
 
     /// <summary>
-    /// Ends the turn: returns once it is durable in the journal, then offers it to the worker without
-    /// waiting for delivery. Returns null when nothing was said since the last turn.
+    /// Ends the turn: returns once it is durable in the journal, handed to the engine without waiting for
+    /// delivery. Returns null when nothing was said since the last turn.
     /// </summary>
     /// <exception cref="TurnRejectedException">The turn is not acceptable (the exception names the field); its messages are kept.</exception>
     /// <exception cref="JournalUnavailableException">The journal cannot be written: the turn was not recorded; its messages are kept.</exception>
@@ -62,7 +62,7 @@ public sealed class DialogueRecorder(IDialogueJournal journal, RealtimeSyncWorke
         var turn = Turn.Create(userId, sessionId, messages, time) with { Interruption = interruption };
         try
         {
-            await journal.AppendAsync(turn, ct);
+            await (engine is null ? journal.AppendAsync(turn, ct) : engine.RecordAsync(turn, ct));
         }
         catch
         {
@@ -74,7 +74,6 @@ public sealed class DialogueRecorder(IDialogueJournal journal, RealtimeSyncWorke
             }
             throw;
         }
-        worker?.TryEnqueue(turn);
         return turn;
     }
 }

@@ -11,9 +11,8 @@ internal static class GuideSettings
     public const string Token = "MEMOBASE_TOKEN";
     public const string SyncInterval = "MEMOBASE_SYNC_INTERVAL";
     public const string Journal = "MEMOSYNC_JOURNAL";
-    public const string RealtimeGrace = "MEMOSYNC_REALTIME_GRACE";
     public const string Lease = "MEMOSYNC_LEASE";
-    public const string SweepLanes = "MEMOSYNC_SWEEP_LANES";
+    public const string Lanes = "MEMOSYNC_LANES";
 
     /// <summary>Sets every option <paramref name="configuration"/> has a value for.</summary>
     /// <exception cref="OptionsValidationException">A number of seconds is not one.</exception>
@@ -34,19 +33,15 @@ internal static class GuideSettings
         }
         if (Seconds(configuration, SyncInterval, allowZero: false) is { } interval)
         {
-            options.Delivery = options.Delivery with { SweepInterval = interval };
-        }
-        if (Seconds(configuration, RealtimeGrace, allowZero: true) is { } grace)
-        {
-            options.Delivery = options.Delivery with { RealtimeGrace = grace };
+            options.Delivery = options.Delivery with { SyncInterval = interval };
         }
         if (Seconds(configuration, Lease, allowZero: false) is { } lease)
         {
             options.Delivery = options.Delivery with { Lease = lease };
         }
-        if (configuration[SweepLanes] is { Length: > 0 } lanes)
+        if (configuration[Lanes] is { Length: > 0 } lanes)
         {
-            options.Delivery = options.Delivery with { SweepLanes = Whole(SweepLanes, lanes, "positive whole number") };
+            options.Delivery = options.Delivery with { Lanes = Whole(Lanes, lanes, "positive whole number") };
         }
     }
 

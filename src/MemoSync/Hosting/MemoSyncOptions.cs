@@ -15,18 +15,18 @@ public sealed class MemoSyncOptions
     /// <summary>The journal (<c>MEMOSYNC_JOURNAL</c>): a SQLite file, or a PostgreSQL URL where MemoSync.Postgres is registered. Default <c>data/memosync.db</c>.</summary>
     public string JournalPath { get; set; } = "data/memosync.db";
 
-    /// <summary>Retries, backoff and the sweep (<c>MEMOBASE_SYNC_INTERVAL</c> sets its interval, <c>MEMOSYNC_REALTIME_GRACE</c> the grace it leaves the worker, <c>MEMOSYNC_LEASE</c> how long a claim holds).</summary>
+    /// <summary>Retries, backoff, lanes and leases of the delivery engine (<c>MEMOBASE_SYNC_INTERVAL</c>, <c>MEMOSYNC_LANES</c>, <c>MEMOSYNC_LEASE</c>).</summary>
     public DeliveryOptions Delivery { get; set; } = new();
 
-    /// <summary>The real-time worker's queue and lanes.</summary>
-    public WorkerOptions Worker { get; set; } = new();
+    /// <summary>How long one Memobase request waits for its answer. Default 30 s.</summary>
+    public TimeSpan MemobaseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How <see cref="Memory.MemoryContextProvider"/> reads the user's memory back: timeout, refresh, cache, flush at session end.</summary>
     public Memory.MemoryContextOptions Memory { get; set; } = new();
 
     /// <summary>
     /// Reads the guide's names (<c>MEMOBASE_URL</c>, <c>MEMOBASE_TOKEN</c>, <c>MEMOBASE_SYNC_INTERVAL</c>,
-    /// <c>MEMOSYNC_JOURNAL</c>, <c>MEMOSYNC_REALTIME_GRACE</c>) from <paramref name="configuration"/> over the
+    /// <c>MEMOSYNC_JOURNAL</c>, <c>MEMOSYNC_LANES</c>, <c>MEMOSYNC_LEASE</c>) from <paramref name="configuration"/> over the
     /// defaults, without checking that Memobase can be reached with them (<c>AddMemoSync</c> does that).
     /// </summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A value cannot be used; the message names the setting.</exception>

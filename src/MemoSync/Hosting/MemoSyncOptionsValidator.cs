@@ -24,17 +24,17 @@ internal sealed class MemoSyncOptionsValidator : IValidateOptions<MemoSyncOption
         {
             failures.Add($"{GuideSettings.Journal} is empty: name the journal's SQLite file.");
         }
-        if (options.Delivery.SweepInterval <= TimeSpan.Zero)
+        if (options.Delivery.SyncInterval <= TimeSpan.Zero)
         {
-            failures.Add($"{GuideSettings.SyncInterval} must be positive, got {options.Delivery.SweepInterval.TotalSeconds} s.");
+            failures.Add($"{GuideSettings.SyncInterval} must be positive, got {options.Delivery.SyncInterval.TotalSeconds} s.");
         }
-        if (options.Delivery.SweepLanes < 1)
+        else if (options.Delivery.Lanes < 1)
         {
-            failures.Add($"{GuideSettings.SweepLanes} must be at least 1, got {options.Delivery.SweepLanes}.");
+            failures.Add($"{GuideSettings.Lanes} must be at least 1, got {options.Delivery.Lanes}.");
         }
-        if (options.Worker.Lanes < 1 || options.Worker.MaxQueueSize < 1)
+        else if (options.Delivery.Validate(options.MemobaseTimeout) is { } delivery)
         {
-            failures.Add($"Worker.Lanes and Worker.MaxQueueSize must be at least 1, got {options.Worker.Lanes} and {options.Worker.MaxQueueSize}.");
+            failures.Add($"Delivery ({GuideSettings.Lease}, {GuideSettings.SyncInterval}): {delivery}.");
         }
         if (options.Memory.Validate() is { } memory)
         {

@@ -7,20 +7,21 @@ using MemoSync.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace MemoSync.Hosting;
 
 /// <summary>
-/// Wires MemoSync into a .NET host: the journal, the Memobase client, the real-time worker and the
-/// recovery sweeper (both hosted services; the worker drains when the host stops), the memory provider, and a
+/// Wires MemoSync into a .NET host: the journal, the Memobase client, the delivery engine (a hosted service that
+/// drains when the host stops, and stops the host when the journal is damaged), the memory provider, and a
 /// <see cref="DialogueRecorderFactory"/> to record turns with.
 /// </summary>
 public static class MemoSyncServiceCollectionExtensions
 {
     /// <summary>
     /// Adds MemoSync configured by the guide's names in <paramref name="configuration"/> (<c>MEMOBASE_URL</c>,
-    /// <c>MEMOBASE_TOKEN</c>, <c>MEMOBASE_SYNC_INTERVAL</c>, <c>MEMOSYNC_JOURNAL</c>, <c>MEMOSYNC_REALTIME_GRACE</c>),
+    /// <c>MEMOBASE_TOKEN</c>, <c>MEMOBASE_SYNC_INTERVAL</c>, <c>MEMOSYNC_JOURNAL</c>, <c>MEMOSYNC_LANES</c>, <c>MEMOSYNC_LEASE</c>),
     /// then by <paramref name="configure"/>. The options are validated when the host starts.
     /// </summary>
     public static IServiceCollection AddMemoSync(this IServiceCollection services, IConfiguration configuration, Action<MemoSyncOptions>? configure = null)
@@ -42,20 +43,16 @@ public static class MemoSyncServiceCollectionExtensions
         {
             var options = Options(sp);
             return new MemobaseClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(MemobaseClient)),
-                new MemobaseClientOptions { BaseUrl = options.MemobaseUrl, Token = options.MemobaseToken }, sp.GetService<ILogger<MemobaseClient>>());
+                new MemobaseClientOptions { BaseUrl = options.MemobaseUrl, Token = options.MemobaseToken, Timeout = options.MemobaseTimeout }, sp.GetService<ILogger<MemobaseClient>>());
         });
         services.TryAddSingleton<IDialogueJournal>(sp => SqliteJournal.Open(new SqliteJournalOptions { Path = Options(sp).JournalPath }, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new TurnDelivery(sp.GetRequiredService<MemobaseClient>(), sp.GetRequiredService<IDialogueJournal>(),
             Options(sp).Delivery, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TurnDelivery>>()));
-        services.TryAddSingleton(sp => new RecoverySweeper(sp.GetRequiredService<IDialogueJournal>(), sp.GetRequiredService<TurnDelivery>(),
-            Options(sp).Delivery, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RecoverySweeper>>()));
-        services.TryAddSingleton(sp => new RealtimeSyncWorker(sp.GetRequiredService<IDialogueJournal>(), sp.GetRequiredService<TurnDelivery>(),
-            Options(sp).Delivery, Options(sp).Worker, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RealtimeSyncWorker>>(),
-            sp.GetRequiredService<RecoverySweeper>().WakeUp));
+        services.TryAddSingleton(sp => new DeliveryEngine(sp.GetRequiredService<IDialogueJournal>(), sp.GetRequiredService<TurnDelivery>(),
+            Options(sp).Delivery, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DeliveryEngine>>(),
+            sp.GetService<IHostApplicationLifetime>() is { } lifetime ? _ => lifetime.StopApplication() : null));
         services.TryAddSingleton<DialogueRecorderFactory>();
-        // Hosted services stop in reverse order: the worker drains first, while the sweeper it may wake is still there.
-        services.AddHostedService(sp => sp.GetRequiredService<RecoverySweeper>());
-        services.AddHostedService<RealtimeSyncWorkerService>();
+        services.AddHostedService<DeliveryEngineService>();
         services.TryAddSingleton(sp => new MemoryContextProvider(sp.GetRequiredService<MemobaseClient>(), Options(sp).Memory,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemoryContextProvider>>()));
         return services;

@@ -1,37 +1,16 @@
 namespace MemoSync.Journal;
 
 /// <summary>
-/// The durable record of turns and their sync state. An append returns only once the turn is on
-/// disk; a claim leases turns so that no other worker or process delivers them meanwhile.
+/// The durable record of turns and their sync state, by role: recording (<see cref="ITurnLog"/>), delivery
+/// (<see cref="IDeliveryLeases"/>), status and administration (<see cref="IJournalAdmin"/>), copying
+/// (<see cref="IJournalCopy"/>), and the signal that others changed it (<see cref="IJournalChanges"/>). A caller
+/// depends on the role it uses; a journal implements them all.
 /// </summary>
-public interface IDialogueJournal : IAsyncDisposable
+public interface IDialogueJournal : ITurnLog, IDeliveryLeases, IJournalAdmin, IJournalCopy, IJournalChanges, IAsyncDisposable;
+
+/// <summary>The journal's status and administration role: what people look at and the repairs they make.</summary>
+public interface IJournalAdmin
 {
-    /// <summary>Appends a turn durably; appending the same id twice keeps the first.</summary>
-    /// <exception cref="TurnRejectedException">The turn is invalid; nothing was written.</exception>
-    /// <exception cref="JournalUnavailableException">The journal cannot be written; the turn was not recorded.</exception>
-    Task AppendAsync(Turn turn, CancellationToken ct = default);
-
-    /// <summary>Appends several turns in one durable commit.</summary>
-    Task AppendManyAsync(IReadOnlyList<Turn> turns, CancellationToken ct = default);
-
-    /// <summary>Leases one pending turn by id (the real-time path); null when it is not pending, or leased by another.</summary>
-    Task<JournalEntry?> TryClaimAsync(Guid turnId, string owner, TimeSpan lease, CancellationToken ct = default);
-
-    /// <summary>
-    /// Leases up to <paramref name="max"/> due pending turns, oldest first (the sweeper's path). A turn never tried
-    /// and recorded less than <paramref name="leaveFresh"/> ago is left to the real-time worker.
-    /// </summary>
-    Task<IReadOnlyList<JournalEntry>> ClaimDueAsync(int max, string owner, TimeSpan lease, TimeSpan leaveFresh = default, CancellationToken ct = default);
-
-    /// <summary>Marks a leased turn synced; false when <paramref name="owner"/> no longer holds its lease.</summary>
-    Task<bool> MarkSyncedAsync(Guid turnId, string owner, Guid? blobId, CancellationToken ct = default);
-
-    /// <summary>Ends a failed attempt: <c>retry_count</c>+1, due again at <paramref name="nextAttemptAt"/>.</summary>
-    Task<bool> ReleaseAsync(Guid turnId, string owner, DateTimeOffset nextAttemptAt, string failure, bool chargeRetry = true, CancellationToken ct = default);
-
-    /// <summary>Marks a leased turn dead with the reason.</summary>
-    Task<bool> MarkDeadAsync(Guid turnId, string owner, string reason, CancellationToken ct = default);
-
     /// <summary>Makes every dead turn pending again with <c>retry_count</c> 0; returns how many.</summary>
     Task<int> RequeueDeadAsync(CancellationToken ct = default);
 
@@ -43,15 +22,6 @@ public interface IDialogueJournal : IAsyncDisposable
 
     /// <summary>Turns in <paramref name="state"/> (all when null), oldest first.</summary>
     Task<IReadOnlyList<JournalEntry>> ListAsync(TurnState? state, int limit, CancellationToken ct = default);
-
-    /// <summary>Every turn in the journal's order after <paramref name="after"/> (from the start when null or unknown), up to <paramref name="limit"/>: a page for copying a journal.</summary>
-    Task<IReadOnlyList<JournalEntry>> ListAfterAsync(Guid? after, int limit, CancellationToken ct = default);
-
-    /// <summary>
-    /// Adds turns with their state, as another journal held them, in one durable commit, skipping ids this journal
-    /// holds already (so a copy can be run again); leases are not carried over. Returns how many were added.
-    /// </summary>
-    Task<int> AddEntriesAsync(IReadOnlyList<JournalEntry> entries, CancellationToken ct = default);
 
     /// <summary>One turn, or null.</summary>
     Task<JournalEntry?> GetAsync(Guid turnId, CancellationToken ct = default);
@@ -67,9 +37,19 @@ public interface IDialogueJournal : IAsyncDisposable
 
     /// <summary>How many synced turns were synced before <paramref name="syncedBefore"/>: what a purge would delete.</summary>
     Task<long> CountSyncedBeforeAsync(DateTimeOffset syncedBefore, CancellationToken ct = default);
+}
 
-    /// <summary>Adds imported lines in one durable commit, skipping those whose content hash was imported before; returns how many were added.</summary>
-    Task<int> ImportAsync(IReadOnlyList<ImportedTurn> lines, CancellationToken ct = default);
+/// <summary>The journal's copying role: pages of turns and import marks out, and in with their state.</summary>
+public interface IJournalCopy
+{
+    /// <summary>Every turn in the journal's order after <paramref name="after"/> (from the start when null or unknown), up to <paramref name="limit"/>: a page for copying a journal.</summary>
+    Task<IReadOnlyList<JournalEntry>> ListAfterAsync(Guid? after, int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// Adds turns with their state, as another journal held them, in one durable commit, skipping ids this journal
+    /// holds already (so a copy can be run again); leases are not carried over. Returns how many were added.
+    /// </summary>
+    Task<int> AddEntriesAsync(IReadOnlyList<JournalEntry> entries, CancellationToken ct = default);
 
     /// <summary>
     /// The marks of imported lines in hash order after <paramref name="after"/> (from the start when null), up to
@@ -82,6 +62,17 @@ public interface IDialogueJournal : IAsyncDisposable
     /// imported there is not imported again here. Returns how many were added.
     /// </summary>
     Task<int> AddImportMarksAsync(IReadOnlyList<ImportMark> marks, CancellationToken ct = default);
+}
+
+/// <summary>The journal's change signal: how a delivery engine learns, within milliseconds, that another process recorded a turn.</summary>
+public interface IJournalChanges
+{
+    /// <summary>
+    /// Completes, with the place of the journal's last turn, once that is later than both <paramref name="after"/> (the last
+    /// answer, 0 at first) and what <paramref name="known"/> says the caller has seen (read again at each look): a turn
+    /// was recorded that the caller does not hold, by whichever process. Cancelled by <paramref name="ct"/>.
+    /// </summary>
+    Task<long> WaitForNewTurnsAsync(long after, Func<long> known, CancellationToken ct);
 }
 
 /// <summary>The record that a line of the guide's JSONL was imported, which makes importing it again a no-op.</summary>

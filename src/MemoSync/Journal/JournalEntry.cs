@@ -17,4 +17,14 @@ public sealed record JournalEntry(
     string? LastError,
     DateTimeOffset? LeaseUntil,
     Guid? BlobId,
-    DateTimeOffset? SyncedAt);
+    DateTimeOffset? SyncedAt)
+{
+    /// <summary>The turn's place in the journal's order; a user's turns are delivered by it.</summary>
+    public long Seq { get; init; }
+
+    /// <summary>When this journal took the turn (an imported line's own time is older): where delivery latency counts from.</summary>
+    public DateTimeOffset RecordedAt { get; init; }
+
+    /// <summary>An earlier attempt may have reached Memobase without an answer coming back: look for its blob before sending it again.</summary>
+    public bool OutcomeUnknown { get; init; }
+}

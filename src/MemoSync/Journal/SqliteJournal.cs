@@ -14,7 +14,7 @@ namespace MemoSync.Journal;
 public sealed class SqliteJournal : IDialogueJournal
 {
     // seq comes last: RETURNING has no ORDER BY, so claimed rows are put back in the journal's order by it.
-    private const string Columns = "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at, seq, interruption";
+    private const string Columns = "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at, seq, interruption, recorded_at, unconfirmed";
     private const int MaxBatch = 1024;
 
     private readonly string _connectionString;
@@ -26,6 +26,7 @@ public sealed class SqliteJournal : IDialogueJournal
     private readonly GroupCommitWriter<SqliteGroupedWrite> _writes;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly int _busyMs;
+    private readonly TimeSpan _changePoll;
 
     private SqliteJournal(SqliteJournalOptions options, TimeProvider time)
     {
@@ -33,6 +34,7 @@ public sealed class SqliteJournal : IDialogueJournal
         _time = time;
         _validator = new TurnValidator(options.Limits);
         _busyMs = (int)options.BusyTimeout.TotalMilliseconds;
+        _changePoll = options.ChangePoll;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _path,
@@ -125,14 +127,40 @@ public sealed class SqliteJournal : IDialogueJournal
         {
             foreach (var row in rows)
             {
-                Prepared(tx, """
-                    INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption)
-                    VALUES ($id, $user, $session, $messages, $timestamp, $timestamp, $interruption)
-                    """, ("$id", row.Id.ToString()), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
-                    ("$timestamp", row.Timestamp.ToUnixTimeMilliseconds()), ("$interruption", row.Interruption)).ExecuteNonQuery();
+                Insert(tx, row, lease: null).ExecuteNonQuery();
             }
             return rows.Count;
         }, ct, "could not record the turn", rows.Count, oneStatement: rows.Count == 1);
+    }
+
+    /// <inheritdoc />
+    public Task<long?> AppendLeasedAsync(Turn turn, TurnLease lease, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var row = _validator.Rows([turn])[0];
+        return Grouped(tx =>
+        {
+            using var reader = Insert(tx, row, lease).ExecuteReader();
+            return reader.Read() && !reader.IsDBNull(1) ? reader.GetInt64(0) : (long?)null;
+        }, ct, "could not record the turn");
+    }
+
+    /// <summary>
+    /// The insert of a recorded turn, due at once. With a lease, the turn is leased in the same statement when every
+    /// earlier pending turn of its user is held by the lease's owner: then nobody else can be delivering one of them.
+    /// </summary>
+    private SqliteCommand Insert(SqliteTransaction tx, TurnRow row, TurnLease? lease)
+    {
+        var now = Now();
+        return Prepared(tx, """
+            INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption, recorded_at, lease_owner, lease_until)
+            SELECT $id, $user, $session, $messages, $timestamp, $now, $interruption, $now, iif(free, $owner, NULL), iif(free, $until, NULL)
+            FROM (SELECT $owner IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM turns WHERE user_id = $user AND state = 0 AND (lease_owner IS NOT $owner OR lease_until <= $now)) AS free)
+            RETURNING seq, lease_owner
+            """, ("$id", row.Id.ToString()), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
+            ("$timestamp", row.Timestamp.ToUnixTimeMilliseconds()), ("$interruption", row.Interruption), ("$now", now),
+            ("$owner", lease?.Owner), ("$until", lease is null ? null : now + (long)lease.Duration.TotalMilliseconds));
     }
 
     /// <summary>
@@ -198,82 +226,117 @@ public sealed class SqliteJournal : IDialogueJournal
     // ---- claims and outcomes
 
     /// <inheritdoc />
-    public Task<JournalEntry?> TryClaimAsync(Guid turnId, string owner, TimeSpan lease, CancellationToken ct = default) => Grouped(tx =>
-    {
-        var now = Now();
-        return Read(Prepared(tx, $"""
-            UPDATE turns SET lease_owner = $owner, lease_until = $until
-            WHERE id = $id AND state = 0 AND (lease_until IS NULL OR lease_until <= $now)
-              AND NOT EXISTS (SELECT 1 FROM turns p WHERE p.user_id = turns.user_id AND p.state = 0 AND p.seq < turns.seq)
-            RETURNING {Columns}
-            """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$id", turnId.ToString()), ("$now", now)))
-            .SingleOrDefault();
-    }, ct, oneStatement: false);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<JournalEntry>> ClaimDueAsync(int max, string owner, TimeSpan lease, TimeSpan leaveFresh = default, CancellationToken ct = default)
+    public Task<ClaimedTurns> ClaimDueAsync(int max, TurnLease lease, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        return Grouped<IReadOnlyList<JournalEntry>>(tx =>
+        ArgumentNullException.ThrowIfNull(lease);
+        return Grouped(tx =>
         {
             // The walk and the lease are one step in a transaction holding the write lock, so two processes never pick the same turns.
             var now = Now();
-            var due = DueTurns(tx, max, now, now - (long)leaveFresh.TotalMilliseconds);
-            return Read(Prepared(tx, $"""
-                UPDATE turns SET lease_owner = $owner, lease_until = $until
+            var (due, nextDue) = DueTurns(tx, max, now, lease.Owner);
+            if (due.Count == 0)
+            {
+                return new ClaimedTurns([], nextDue);
+            }
+            // A turn still named for an owner (whose lease ran out) may have been sent by it: its outcome is unknown.
+            var claimed = Read(Prepared(tx, $"""
+                UPDATE turns SET lease_owner = $owner, lease_until = $until, unconfirmed = unconfirmed OR lease_owner IS NOT NULL
                 WHERE seq IN (SELECT value FROM json_each($seqs))
                 RETURNING {Columns}
-                """, ("$owner", owner), ("$until", now + (long)lease.TotalMilliseconds), ("$seqs", JsonSerializer.Serialize(due, SeqJsonContext.Default.ListInt64))));
+                """, ("$owner", lease.Owner), ("$until", now + (long)lease.Duration.TotalMilliseconds),
+                ("$seqs", JsonSerializer.Serialize(due, SeqJsonContext.Default.ListInt64))));
+            return new ClaimedTurns(claimed, nextDue);
         }, ct, weight: max, oneStatement: false);
     }
 
     /// <summary>
-    /// Walks pending turns oldest first and picks up to <paramref name="max"/> that are due and free. A turn that
-    /// is waiting (backing off or leased) holds back its user's later turns, so a user's turns go out in order;
-    /// a fresh turn never tried (recorded after <paramref name="fresh"/>) is left to the real-time worker.
+    /// Walks pending turns oldest first and picks up to <paramref name="max"/> that are due and free. A turn that is waiting
+    /// (backing off, or leased by another owner) holds back its user's later turns, so a user's turns go out in order;
+    /// turns <paramref name="owner"/> holds are passed over. Also finds when the earliest turn left waiting falls due.
     /// </summary>
-    private List<long> DueTurns(SqliteTransaction tx, int max, long now, long fresh)
+    private (List<long> Due, DateTimeOffset? NextDue) DueTurns(SqliteTransaction tx, int max, long now, string owner)
     {
         var command = Prepared(tx, """
-            SELECT seq, user_id, next_attempt_at > $now OR COALESCE(lease_until > $now, 0),
-                   retry_count > 0 OR last_error IS NOT NULL OR timestamp <= $fresh
+            SELECT seq, user_id, COALESCE(lease_owner = $owner AND lease_until > $now, 0),
+                   max(next_attempt_at, iif(lease_until > $now, lease_until, 0))
             FROM turns WHERE state = 0 ORDER BY seq
-            """, ("$now", now), ("$fresh", fresh));
+            """, ("$now", now), ("$owner", owner));
         using var reader = command.ExecuteReader();
         var due = new List<long>();
         var heldBack = new HashSet<string>(StringComparer.Ordinal);
-        while (due.Count < max && reader.Read())
+        long? next = null;
+        while (reader.Read())
         {
             var user = reader.GetString(1);
-            if (heldBack.Contains(user))
+            if (reader.GetBoolean(2) || heldBack.Contains(user))
             {
                 continue;
             }
-            if (reader.GetBoolean(2))
+            var dueAt = reader.GetInt64(3);
+            if (dueAt > now)
             {
                 heldBack.Add(user);
+                next = Math.Min(next ?? long.MaxValue, dueAt);
             }
-            else if (reader.GetBoolean(3))
+            else if (due.Count == max)
+            {
+                next = now;
+                break;
+            }
+            else
             {
                 due.Add(reader.GetInt64(0));
             }
         }
-        return due;
+        return (due, next is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlySet<Guid>> RenewAsync(IReadOnlyCollection<Guid> turnIds, TurnLease lease, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return Grouped<IReadOnlySet<Guid>>(tx =>
+        {
+            using var reader = Prepared(tx, """
+                UPDATE turns SET lease_until = $until
+                WHERE id IN (SELECT value FROM json_each($ids)) AND state = 0 AND lease_owner = $owner
+                RETURNING id
+                """, ("$until", Now() + (long)lease.Duration.TotalMilliseconds), ("$ids", Ids(turnIds)), ("$owner", lease.Owner)).ExecuteReader();
+            var held = new HashSet<Guid>();
+            while (reader.Read())
+            {
+                held.Add(Guid.Parse(reader.GetString(0)));
+            }
+            return held;
+        }, ct, weight: turnIds.Count, oneStatement: false);
+    }
+
+    /// <inheritdoc />
+    public Task<int> UnleaseAsync(IReadOnlyCollection<Guid> turnIds, string owner, CancellationToken ct = default) => Grouped(tx => Prepared(tx, """
+        UPDATE turns SET lease_owner = NULL, lease_until = NULL
+        WHERE id IN (SELECT value FROM json_each($ids)) AND state = 0 AND lease_owner = $owner
+        """, ("$ids", Ids(turnIds)), ("$owner", owner)).ExecuteNonQuery(), ct, weight: turnIds.Count);
+
+    private static string Ids(IEnumerable<Guid> ids) => JsonSerializer.Serialize(ids.Select(id => id.ToString()), SeqJsonContext.Default.IEnumerableString);
+
+    /// <inheritdoc />
     public Task<bool> MarkSyncedAsync(Guid turnId, string owner, Guid? blobId, CancellationToken ct = default) => Change("""
-        UPDATE turns SET state = 1, synced_at = $now, blob_id = $blob, lease_owner = NULL, lease_until = NULL, last_error = NULL
+        UPDATE turns SET state = 1, synced_at = $now, blob_id = $blob, lease_owner = NULL, lease_until = NULL, last_error = NULL, unconfirmed = 0
         WHERE id = $id AND state = 0 AND lease_owner = $owner
         """, ct, ("$id", turnId.ToString()), ("$owner", owner), ("$blob", blobId?.ToString()), ("$now", Now()));
 
     /// <inheritdoc />
-    public Task<bool> ReleaseAsync(Guid turnId, string owner, DateTimeOffset nextAttemptAt, string failure, bool chargeRetry = true, CancellationToken ct = default) =>
-        Change("""
-        UPDATE turns SET retry_count = retry_count + $charge, next_attempt_at = $next, last_error = $error, lease_owner = NULL, lease_until = NULL
-        WHERE id = $id AND state = 0 AND lease_owner = $owner
-        """, ct, ("$id", turnId.ToString()), ("$owner", owner), ("$charge", chargeRetry ? 1 : 0),
-            ("$next", nextAttemptAt.ToUnixTimeMilliseconds()), ("$error", failure));
+    public Task<bool> ReleaseAsync(Guid turnId, string owner, FailedAttempt attempt, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        return Change("""
+            UPDATE turns SET retry_count = retry_count + $charge, next_attempt_at = $next, last_error = $error, unconfirmed = unconfirmed OR $unknown,
+                             lease_owner = NULL, lease_until = NULL
+            WHERE id = $id AND state = 0 AND lease_owner = $owner
+            """, ct, ("$id", turnId.ToString()), ("$owner", owner), ("$charge", attempt.ChargeRetry ? 1 : 0),
+            ("$next", attempt.NextAttemptAt.ToUnixTimeMilliseconds()), ("$error", attempt.Failure), ("$unknown", attempt.OutcomeUnknown));
+    }
 
     /// <inheritdoc />
     public Task<bool> MarkDeadAsync(Guid turnId, string owner, string reason, CancellationToken ct = default) => Change("""
@@ -369,6 +432,42 @@ public sealed class SqliteJournal : IDialogueJournal
         return new JournalStatus(users.Sum(u => u.Pending), users.Sum(u => u.Synced), users.Sum(u => u.Dead), oldestPending, users, errors);
     }, ct);
 
+    // ---- change signal
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// SQLite tells a connection when any other one committed (<c>PRAGMA data_version</c>, read from shared memory, no
+    /// disk read); only then is the journal's last turn looked up. So the look every <see cref="SqliteJournalOptions.ChangePoll"/>
+    /// costs next to nothing while nobody writes.
+    /// </remarks>
+    public Task<long> WaitForNewTurnsAsync(long after, Func<long> known, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        return Task.Run(async () =>
+        {
+            using var connection = Open();
+            using var version = Command(connection, "PRAGMA data_version");
+            using var last = Command(connection, "SELECT COALESCE(max(seq), 0) FROM turns");
+            long? seen = null;
+            while (true)
+            {
+                var now = (long)version.ExecuteScalar()!;
+                if (now != seen)
+                {
+                    seen = now;
+                    var newest = (long)last.ExecuteScalar()!;
+                    if (newest > after && newest > known())
+                    {
+                        return newest;
+                    }
+                    after = Math.Max(after, newest);
+                }
+                // Paced by the real clock, not the journal's TimeProvider: it is how often to look, not a time that a turn keeps.
+                await Task.Delay(_changePoll, ct);
+            }
+        }, ct);
+    }
+
     // ---- import
 
     /// <inheritdoc />
@@ -378,7 +477,7 @@ public sealed class SqliteJournal : IDialogueJournal
         var valid = lines.Select(l => l with { Turn = _validator.Validate(l.Turn) }).ToList();
         return Grouped(tx =>
         {
-            var added = 0;
+            var (added, now) = (0, Now());
             foreach (var line in valid)
             {
                 var turn = line.Turn;
@@ -388,11 +487,12 @@ public sealed class SqliteJournal : IDialogueJournal
                 }
                 var row = TurnRow.Of(turn);
                 var at = row.Timestamp.ToUnixTimeMilliseconds();
+                // Due now whatever the line's time says: a line dated in the future must not hold its user's turns back.
                 added += Prepared(tx, """
-                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, state, retry_count, synced_at, interruption)
-                    VALUES ($id, $user, $session, $messages, $at, $at, $state, $retries, $synced, $interruption)
+                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, recorded_at, state, retry_count, synced_at, interruption)
+                    VALUES ($id, $user, $session, $messages, $at, $now, $now, $state, $retries, $synced, $interruption)
                     """, ("$id", row.Id.ToString()), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
-                    ("$at", at), ("$state", line.Synced ? 1 : 0), ("$retries", line.RetryCount), ("$synced", line.Synced ? at : null),
+                    ("$at", at), ("$now", now), ("$state", line.Synced ? 1 : 0), ("$retries", line.RetryCount), ("$synced", line.Synced ? at : null),
                     ("$interruption", row.Interruption)).ExecuteNonQuery();
             }
             return added;
@@ -410,12 +510,14 @@ public sealed class SqliteJournal : IDialogueJournal
             foreach (var (entry, row) in rows)
             {
                 added += Prepared(tx, """
-                    INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, blob_id, synced_at, interruption)
-                    VALUES ($id, $user, $session, $messages, $at, $state, $retries, $next, $error, $blob, $synced, $interruption)
+                    INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, blob_id, synced_at,
+                                                 interruption, recorded_at, unconfirmed)
+                    VALUES ($id, $user, $session, $messages, $at, $state, $retries, $next, $error, $blob, $synced, $interruption, $recorded, $unconfirmed)
                     """, ("$id", row.Id.ToString()), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
                     ("$at", row.Timestamp.ToUnixTimeMilliseconds()), ("$state", (int)entry.State), ("$retries", entry.RetryCount),
                     ("$next", entry.NextAttemptAt.ToUnixTimeMilliseconds()), ("$error", entry.LastError), ("$blob", entry.BlobId?.ToString()),
-                    ("$synced", entry.SyncedAt?.ToUnixTimeMilliseconds()), ("$interruption", row.Interruption)).ExecuteNonQuery();
+                    ("$synced", entry.SyncedAt?.ToUnixTimeMilliseconds()), ("$interruption", row.Interruption),
+                    ("$recorded", entry.RecordedAt == default ? null : entry.RecordedAt.ToUnixTimeMilliseconds()), ("$unconfirmed", entry.OutcomeUnknown)).ExecuteNonQuery();
             }
             return added;
         }, ct, "could not add the turns", rows.Count, oneStatement: false);
@@ -529,7 +631,13 @@ public sealed class SqliteJournal : IDialogueJournal
                 reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
                 reader.IsDBNull(10) ? null : Guid.Parse(reader.GetString(10)),
-                reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)))));
+                reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)))
+            {
+                Seq = reader.GetInt64(12),
+                // A row from before recorded_at was kept counts from its own time.
+                RecordedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.IsDBNull(14) ? reader.GetInt64(4) : reader.GetInt64(14)),
+                OutcomeUnknown = reader.GetBoolean(15),
+            }));
         }
         return entries.OrderBy(e => e.Seq).Select(e => e.Entry).ToList();
     }
@@ -547,7 +655,8 @@ public sealed class SqliteJournal : IDialogueJournal
             SQLITE_BUSY or SQLITE_LOCKED => "the database stayed locked by another process past the busy timeout",
             _ => sqlite.Message,
         } : e.Message;
-        return new JournalUnavailableException($"The journal {path} {what}: {why}.", e);
+        var damaged = e is SqliteException { SqliteErrorCode: SQLITE_NOTADB or SQLITE_CORRUPT };
+        return new JournalUnavailableException($"The journal {path} {what}: {why}.", e, damaged);
     }
 
     /// <summary>Stops taking appends, lets the writer commit what it holds, and closes the file.</summary>

@@ -36,6 +36,14 @@ internal static class SqliteSchema
         """,
         // 2: why a turn's assistant message stops short, if it does.
         "ALTER TABLE turns ADD COLUMN interruption TEXT;",
+        // 3: when this journal took each turn (the latency counts from it, not from an imported line's old time); an attempt
+        // whose answer was lost, so the blob is looked for before the turn is sent again; and a user's pending turns, found
+        // by an append that leases its turn only when every earlier one of the user is held by the same owner.
+        """
+        ALTER TABLE turns ADD COLUMN recorded_at INTEGER;
+        ALTER TABLE turns ADD COLUMN unconfirmed INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX turns_user_pending ON turns(user_id, seq) WHERE state = 0;
+        """,
     ];
 
     public static int Version => Migrations.Length;

@@ -1,17 +1,18 @@
 using System.Diagnostics.Metrics;
 using MemoSync.Journal;
+using MemoSync.Delivery;
 
 namespace MemoSync.Operations;
 
 /// <summary>
-/// The journal's gauges on <see cref="Meter"/> <c>MemoSync.Operations</c>: pending turns, dead turns, the oldest
+/// The journal's gauges on <see cref="Meter"/> <c>MemoSync</c>: pending turns, dead turns, the oldest
 /// pending turn's age. A scrape reads the last counts at once and, when they are older than
 /// <see cref="MaxAge"/>, starts one refresh in the background, so scrapes never wait on the journal and never
 /// query it more than once per <see cref="MaxAge"/>.
 /// </summary>
 public sealed class JournalGauges : IDisposable
 {
-    private readonly Meter _meter = new(JournalMetrics.MeterName);
+    private readonly Meter _meter = new(SyncStatistics.MeterName);
     private readonly IDialogueJournal _journal;
     private readonly TimeProvider _time;
 

@@ -1,0 +1,487 @@
+using System.Threading.Channels;
+using MemoSync.Journal;
+using Microsoft.Extensions.Logging;
+
+namespace MemoSync.Delivery;
+
+/// <summary>
+/// The one delivery engine of a process. The journal is the queue: a turn recorded here is appended with this engine's
+/// lease and handed over in memory (<see cref="RecordAsync"/>), and due turns of any process are claimed in batches. Users
+/// go side by side, <see cref="DeliveryOptions.Lanes"/> at a time; a user's turns one at a time, in order. When more turns
+/// come than it holds, they wait in the journal and are pulled as soon as there is room; a failed turn is due again at
+/// its backoff, and the engine wakes then. It learns of turns recorded elsewhere from the journal's change signal, and
+/// looks anyway every <see cref="DeliveryOptions.SyncInterval"/>. A failure of a cycle is logged, counted and backed off;
+/// only a journal that is damaged stops it (<see cref="Fatal"/>).
+/// </summary>
+public sealed partial class DeliveryEngine : IAsyncDisposable
+{
+    private static readonly TimeSpan LongestBackOff = TimeSpan.FromSeconds(30);
+
+    private readonly IDialogueJournal _journal;
+    private readonly TurnDelivery _delivery;
+    private readonly DeliveryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Action<string>? _onFatal;
+    private readonly Channel<Signal> _inbox = Channel.CreateUnbounded<Signal>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HeldTurns _held = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly List<Guid> _toHandBack = [];
+    private Task _loop = Task.CompletedTask;
+    private Task _watch = Task.CompletedTask;
+    private int _load;
+    private long _knownSeq;
+    private volatile bool _draining;
+    private bool _claimWanted = true;
+    private DateTimeOffset _lookAt, _renewAt, _quietUntil, _pausedUntil;
+    private bool _failing;
+    private int _cycleFailures;
+    private string? _lastError;
+    private volatile string? _fatal;
+
+    /// <summary>Creates the engine; <see cref="Start"/> starts it. <paramref name="onFatal"/> is told when the journal is damaged and the engine stopped.</summary>
+    public DeliveryEngine(IDialogueJournal journal, TurnDelivery delivery, DeliveryOptions options, TimeProvider time, ILogger<DeliveryEngine> logger,
+        Action<string>? onFatal = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _journal = journal;
+        _delivery = delivery;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _onFatal = onFatal;
+        Owner = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+    }
+
+    /// <summary>Who this engine's leases are held by: host, process, and a random part.</summary>
+    public string Owner { get; }
+
+    /// <summary>Counts and latencies, for the table at exit and for metrics; readable after <see cref="DrainAsync"/>.</summary>
+    public SyncStatistics Statistics { get; } = new();
+
+    /// <summary>True while delivery is paused because Memobase refused the token or URL.</summary>
+    public bool IsPaused => _time.GetUtcNow() < _pausedUntil;
+
+    /// <summary>Why the engine stopped for good (the journal is damaged), or null while it runs.</summary>
+    public string? Fatal => _fatal;
+
+    /// <summary>Turns held: waiting for a lane, or in flight.</summary>
+    public int Held => Volatile.Read(ref _load);
+
+    private TurnLease Lease => new(Owner, _options.Lease);
+
+    /// <summary>Starts the loop and the watch for turns recorded by other processes.</summary>
+    public void Start()
+    {
+        _loop = Task.Run(RunAsync);
+        _watch = Task.Run(WatchAsync);
+    }
+
+    /// <summary>
+    /// Records a finished turn durably and hands it to the engine, which delivers it at once when a lane is free. Never
+    /// waits for delivery; when the engine holds its fill (or is stopping), the turn waits in the journal and is pulled
+    /// as soon as there is room.
+    /// </summary>
+    /// <exception cref="TurnRejectedException">The turn is invalid; nothing was written.</exception>
+    /// <exception cref="JournalUnavailableException">The journal cannot be written; the turn was not recorded.</exception>
+    public async Task RecordAsync(Turn turn, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        if (!TryReserve())
+        {
+            await _journal.AppendAsync(turn, ct);
+            Statistics.Deferred();
+            Post(Signal.Wake);
+            return;
+        }
+        var leasedAt = _time.GetUtcNow();
+        long? seq;
+        try
+        {
+            seq = await _journal.AppendLeasedAsync(turn, Lease, ct);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _load);
+            throw;
+        }
+        // Known before the change signal can see it, so that it does not wake the engine for a turn it holds.
+        Known(seq ?? 0);
+        if (seq is not { } place)
+        {
+            // An earlier turn of its user is someone else's: it waits behind that one, and is claimed in its turn.
+            Interlocked.Decrement(ref _load);
+            Post(Signal.Wake);
+            return;
+        }
+        var entry = new JournalEntry(turn, TurnState.Pending, 0, leasedAt, null, leasedAt + _options.Lease, null, null) { Seq = place, RecordedAt = leasedAt };
+        Post(new Signal(SignalKind.Offered, entry));
+    }
+
+    /// <summary>Counts a turn about to be held; false when the engine holds its fill or is stopping.</summary>
+    private bool TryReserve()
+    {
+        if (_draining)
+        {
+            return false;
+        }
+        if (Interlocked.Increment(ref _load) <= _options.MaxHeld)
+        {
+            return true;
+        }
+        Interlocked.Decrement(ref _load);
+        return false;
+    }
+
+    /// <summary>Raises the last place in the journal this engine knows of to <paramref name="seq"/>.</summary>
+    private void Known(long seq)
+    {
+        var known = Interlocked.Read(ref _knownSeq);
+        while (seq > known && Interlocked.CompareExchange(ref _knownSeq, seq, known) != known)
+        {
+            known = Interlocked.Read(ref _knownSeq);
+        }
+    }
+
+    /// <summary>Looks in the journal now instead of at the next due time (after a requeue, say).</summary>
+    public void WakeUp() => Post(Signal.Wake);
+
+    private void Post(Signal signal)
+    {
+        if (!_inbox.Writer.TryWrite(signal) && signal.Kind == SignalKind.Offered)
+        {
+            // Stopped: the turn is leased to an engine that is gone; its lease runs out and another process takes it.
+            Interlocked.Decrement(ref _load);
+        }
+    }
+
+    // ---- the loop: one thread of control owns what is held
+
+    private async Task RunAsync()
+    {
+        _lookAt = _renewAt = _time.GetUtcNow();
+        while (true)
+        {
+            try
+            {
+                await HandBackAsync();
+                Absorb();
+                if (_draining && _held.InFlight == 0)
+                {
+                    _toHandBack.AddRange(_held.ReleaseWaiting());
+                    Interlocked.Exchange(ref _load, 0);
+                    await HandBackAsync();
+                    break;
+                }
+                await RenewIfDueAsync();
+                await ClaimIfDueAsync();
+                StartDeliveries();
+                _cycleFailures = 0;
+            }
+            catch (JournalUnavailableException e) when (e.IsDamaged)
+            {
+                _fatal = e.Message;
+                LogFatal(_logger, e.Message);
+                Abandon();
+                _onFatal?.Invoke(e.Message);
+                return;
+            }
+#pragma warning disable CA1031 // The engine's supervisor: whatever failed, it is logged and counted, and the engine goes on.
+            catch (Exception e) when (!_abort.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                Supervise(e);
+            }
+            if (_abort.IsCancellationRequested && _held.InFlight == 0)
+            {
+                Abandon();
+                return;
+            }
+            await WaitAsync();
+        }
+    }
+
+    /// <summary>One failed cycle: logged when it says something new, counted, and claims and renewals backed off, doubling to 30 s.</summary>
+    private void Supervise(Exception e)
+    {
+        Statistics.CycleFailed();
+        _cycleFailures++;
+        var wait = TimeSpan.FromSeconds(Math.Min(LongestBackOff.TotalSeconds, Math.Pow(2, Math.Min(_cycleFailures, 10) - 1)));
+        _quietUntil = _time.GetUtcNow() + wait;
+        if (e.Message != _lastError)
+        {
+            _lastError = e.Message;
+            LogCycleFailed(_logger, e, wait.TotalSeconds, e.Message);
+        }
+    }
+
+    /// <summary>Leaves what is held to the leases' expiry: the journal cannot be told.</summary>
+    private void Abandon()
+    {
+        _held.ReleaseWaiting();
+        Interlocked.Exchange(ref _load, 0);
+        _inbox.Writer.TryComplete();
+    }
+
+    private void Absorb()
+    {
+        while (_inbox.Reader.TryRead(out var signal))
+        {
+            switch (signal.Kind)
+            {
+                case SignalKind.Wake:
+                    _claimWanted = true;
+                    break;
+                case SignalKind.Offered:
+                    Statistics.Taken(1);
+                    _held.Add(signal.Entry!, signal.Entry!.LeaseUntil!.Value);
+                    break;
+                case SignalKind.Delivered:
+                    Settle(signal.Held!, signal.Outcome);
+                    break;
+            }
+        }
+    }
+
+    private void Settle(HeldTurn held, DeliveryOutcome? outcome)
+    {
+        var now = _time.GetUtcNow();
+        switch (outcome)
+        {
+            case DeliveryOutcome.Synced:
+                Statistics.Synced(now - held.Entry.RecordedAt);
+                if (_failing)
+                {
+                    _failing = false;
+                    _claimWanted = true;
+                    LogBack(_logger);
+                }
+                break;
+            case DeliveryOutcome.Dead:
+                Statistics.Dead();
+                break;
+            case DeliveryOutcome.Retrying:
+                Statistics.Failed();
+                _failing = true;
+                break;
+            case DeliveryOutcome.Paused:
+                _pausedUntil = now + _options.ConfigurationPause;
+                LogPaused(_logger, _options.ConfigurationPause.TotalSeconds);
+                break;
+        }
+        var goesOn = outcome is DeliveryOutcome.Synced or DeliveryOutcome.Dead;
+        var dropped = _held.Finish(held, goesOn);
+        if (outcome is DeliveryOutcome.Untried or null)
+        {
+            // Not sent, or not settled: it stays pending, and any owner may take it at once.
+            _toHandBack.Add(held.Entry.Turn.Id);
+        }
+        _toHandBack.AddRange(dropped);
+        Interlocked.Add(ref _load, -1 - dropped.Count);
+        held.Abort.Dispose();
+    }
+
+    private async Task HandBackAsync()
+    {
+        if (_toHandBack.Count == 0)
+        {
+            return;
+        }
+        var ids = _toHandBack.ToList();
+        _toHandBack.Clear();
+        await _journal.UnleaseAsync(ids, Owner, CancellationToken.None);
+    }
+
+    private async Task RenewIfDueAsync()
+    {
+        var now = _time.GetUtcNow();
+        if (now < _renewAt || now < _quietUntil)
+        {
+            return;
+        }
+        _renewAt = now + _options.Lease / 3;
+        if (_held.Count == 0)
+        {
+            return;
+        }
+        var kept = await _journal.RenewAsync(_held.Ids.ToList(), Lease, CancellationToken.None);
+        var before = _held.Count;
+        foreach (var lost in _held.Renewed(kept, now + _options.Lease))
+        {
+            await lost.Abort.CancelAsync();
+        }
+        Interlocked.Add(ref _load, _held.Count - before);
+    }
+
+    private async Task ClaimIfDueAsync()
+    {
+        var now = _time.GetUtcNow();
+        if (!(_claimWanted || now >= _lookAt) || _draining || IsPaused || now < _quietUntil || !HasRoom())
+        {
+            return;
+        }
+        _claimWanted = false;
+        var room = _options.MaxHeld - Volatile.Read(ref _load);
+        var claimed = await _journal.ClaimDueAsync(Math.Min(room, _options.ClaimBatch), Lease, CancellationToken.None);
+        var leaseEnds = now + _options.Lease;
+        var taken = claimed.Turns.Count(entry => _held.Add(entry, leaseEnds));
+        Interlocked.Add(ref _load, taken);
+        Statistics.Taken(taken);
+        Known(claimed.Turns.Count > 0 ? claimed.Turns.Max(e => e.Seq) : 0);
+        var interval = now + _options.SyncInterval;
+        _lookAt = claimed.NextDue is { } due && due < interval ? due : interval;
+        // More turns are due than one claim took: come back as soon as there is room.
+        _claimWanted = claimed.NextDue is { } next && next <= now;
+    }
+
+    private void StartDeliveries()
+    {
+        if (IsPaused || _draining)
+        {
+            return;
+        }
+        while (_held.InFlight < _options.Lanes && _held.TryStartNext(out var held))
+        {
+            _ = DeliverAsync(held, quick: !_failing);
+        }
+    }
+
+    private async Task DeliverAsync(HeldTurn held, bool quick)
+    {
+        DeliveryOutcome? outcome = null;
+        try
+        {
+            using var abort = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, held.Abort.Token);
+            outcome = await _delivery.DeliverAsync(held.Entry, Owner, quick, () => held.LeaseEnds, Statistics, abort.Token);
+        }
+#pragma warning disable CA1031 // Whatever went wrong, the turn stays pending and the loop hears of it.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Statistics.CycleFailed();
+            LogDeliveryFailed(_logger, e, held.Entry.Turn.Id, e.Message);
+        }
+        _inbox.Writer.TryWrite(new Signal(SignalKind.Delivered, held.Entry, held, outcome));
+    }
+
+    /// <summary>Sleeps until a signal comes, or the next thing falls due: a claim, a renewal, the end of a pause or a back-off.</summary>
+    private async Task WaitAsync()
+    {
+        var now = _time.GetUtcNow();
+        var claimAt = _draining || !HasRoom() ? DateTimeOffset.MaxValue : Latest(_claimWanted ? now : _lookAt, _quietUntil, _pausedUntil);
+        var renewAt = _held.Count > 0 ? Latest(_renewAt, _quietUntil, now) : DateTimeOffset.MaxValue;
+        var resumeAt = _held.Count > 0 && IsPaused ? _pausedUntil : DateTimeOffset.MaxValue;
+        var until = new[] { claimAt, renewAt, resumeAt }.Min();
+        if (until <= now)
+        {
+            return;
+        }
+        using var timer = until == DateTimeOffset.MaxValue ? new CancellationTokenSource() : new CancellationTokenSource(until - now, _time);
+        try
+        {
+            await _inbox.Reader.WaitToReadAsync(timer.Token);
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested)
+        {
+            // Time for what fell due.
+        }
+    }
+
+    private static DateTimeOffset Latest(params DateTimeOffset[] times) => times.Max();
+
+    /// <summary>Room for a claim: while much is held, it waits for room for a good batch rather than claim a few turns at a time.</summary>
+    private bool HasRoom()
+    {
+        var room = _options.MaxHeld - Volatile.Read(ref _load);
+        return room > 0 && (room >= _options.ClaimBatch / 2 || _held.Count == 0);
+    }
+
+    /// <summary>Turns recorded by other processes wake the engine within the journal's change signal's delay.</summary>
+    private async Task WatchAsync()
+    {
+        var after = 0L;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                after = await _journal.WaitForNewTurnsAsync(after, () => Interlocked.Read(ref _knownSeq), _stop.Token);
+                Post(Signal.Wake);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The signal is a shortcut: without it, the engine still looks every sync interval.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogWatchFailed(_logger, e.Message);
+                await Task.Delay(LongestBackOff, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops taking turns and claiming, lets deliveries in flight finish for <see cref="DeliveryOptions.DrainTimeout"/> (then
+    /// cuts them short: a cut request is recorded as a lost answer), writes every outcome known, and hands the turns it
+    /// held back to the journal untried, so any process may take them at once. <see cref="Statistics"/> stays readable.
+    /// </summary>
+    public async Task DrainAsync()
+    {
+        _draining = true;
+        Post(Signal.Wake);
+        try
+        {
+            await _loop.WaitAsync(_options.DrainTimeout, _time);
+        }
+        catch (TimeoutException)
+        {
+            await _abort.CancelAsync();
+            Post(Signal.Wake);
+            await _loop;
+        }
+        _inbox.Writer.TryComplete();
+        await _stop.CancelAsync();
+        await _watch;
+    }
+
+    /// <summary>Drains, then frees what the engine holds.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await DrainAsync();
+        _stop.Dispose();
+        _abort.Dispose();
+        Statistics.Dispose();
+    }
+
+    private enum SignalKind
+    {
+        Wake,
+        Offered,
+        Delivered,
+    }
+
+    private sealed record Signal(SignalKind Kind, JournalEntry? Entry = null, HeldTurn? Held = null, DeliveryOutcome? Outcome = null)
+    {
+        public static readonly Signal Wake = new(SignalKind.Wake);
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Memobase refused the token or URL: delivery paused for {Seconds} s; turns wait in the journal, no retry is charged")]
+    private static partial void LogPaused(ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Memobase is back: delivering what waited")]
+    private static partial void LogBack(ILogger logger);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Delivery cycle failed, backing off {Seconds} s and going on: {Reason}")]
+    private static partial void LogCycleFailed(ILogger logger, Exception exception, double seconds, string reason);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "Delivery of turn {TurnId} failed unexpectedly; it stays pending: {Reason}")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception, Guid turnId, string reason);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "The journal's change signal failed; turns of other processes are found at the sync interval meanwhile: {Reason}")]
+    private static partial void LogWatchFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Critical, Message = "Delivery stopped: {Reason}")]
+    private static partial void LogFatal(ILogger logger, string reason);
+}
