@@ -12,7 +12,7 @@ namespace MemoSync.Bench;
 
 /// <summary>
 /// Delivery through the real path: turns recorded with <see cref="DialogueRecorder"/> into a SQLite journal, delivered
-/// by the <see cref="RealtimeSyncWorker"/> over loopback HTTP to the emulator (in this process, a new one for each
+/// by the <see cref="DeliveryEngine"/> over loopback HTTP to the emulator (in this process, a new one for each
 /// measurement). Per run: recorded→synced latency with the emulator answering at once and after 20 ms, and turns
 /// delivered per second with 1, 4 and 16 users, and the time <c>memosync run</c> takes to drain an outage's backlog through
 /// a Memobase 20 ms away with its sweeper delivering one user at a time and 8 at a time. Once for its portable build and
@@ -76,7 +76,7 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
         return await measure(new MemobaseClient(http, new MemobaseClientOptions { BaseUrl = emulator.BaseAddress.ToString(), Token = Token }));
     }
 
-    private (SqliteJournal Journal, RealtimeSyncWorker Worker) Fresh(MemobaseClient client, string name, int queue)
+    private (SqliteJournal Journal, DeliveryEngine Worker) Fresh(MemobaseClient client, string name, int queue)
     {
         var path = Path.Combine(directory, name);
         foreach (var file in Directory.GetFiles(directory, name + "*"))
@@ -84,12 +84,11 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
             File.Delete(file);
         }
         var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = path });
-        var options = new DeliveryOptions();
+        var options = new DeliveryOptions { MaxHeld = Math.Max(queue, new DeliveryOptions().MaxHeld) };
         var delivery = new TurnDelivery(client, journal, options, TimeProvider.System, NullLogger<TurnDelivery>.Instance);
-        // Each lane gets an equal share of the queue, and one user's turns all take one lane: room for every turn in each.
-        var lanes = new WorkerOptions().Lanes;
-        return (journal, new RealtimeSyncWorker(journal, delivery, options, new WorkerOptions { MaxQueueSize = queue * lanes }, TimeProvider.System,
-            NullLogger<RealtimeSyncWorker>.Instance));
+        var engine = new DeliveryEngine(journal, delivery, options, TimeProvider.System, NullLogger<DeliveryEngine>.Instance);
+        engine.Start();
+        return (journal, engine);
     }
 
     private static async Task RecordAsync(DialogueRecorder recorder, int i)
@@ -99,7 +98,7 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
         await recorder.FinalizeTurnAsync();
     }
 
-    private static async Task UntilSyncedAsync(RealtimeSyncWorker worker, long count)
+    private static async Task UntilSyncedAsync(DeliveryEngine worker, long count)
     {
         while (worker.Statistics.SyncedCount < count)
         {

@@ -131,11 +131,11 @@ internal sealed class JournalBenchmark(string directory, int runs, TextWriter ou
         for (var i = 0; i < 100; i++)
         {
             var watch = Stopwatch.StartNew();
-            var claimed = await journal.ClaimDueAsync(100, "bench", TimeSpan.FromMinutes(1));
+            var claimed = (await journal.ClaimDueAsync(100, new TurnLease("bench", TimeSpan.FromMinutes(1)))).Turns;
             times.Add(watch.Elapsed.TotalMilliseconds);
             foreach (var entry in claimed)
             {
-                await journal.ReleaseAsync(entry.Turn.Id, "bench", DateTimeOffset.UtcNow.AddMinutes(-1), "bench", chargeRetry: false);
+                await journal.ReleaseAsync(entry.Turn.Id, "bench", new FailedAttempt(DateTimeOffset.UtcNow.AddMinutes(-1), "bench", ChargeRetry: false));
             }
         }
         return times;

@@ -30,15 +30,15 @@ public sealed class MetricsEndpointTests : IDisposable
             o.MemobaseUrl = server.Emulator.BaseAddress.ToString();
             o.MemobaseToken = RunningEmulator.Token;
             o.JournalPath = Path.Combine(_dir, "memosync.db");
-            // One attempt per delivery and no sweep during the test: every count below follows from the turns recorded.
-            o.Delivery = new DeliveryOptions { MaxRetries = 1, SweepInterval = TimeSpan.FromHours(1) };
+            // One attempt per delivery and no retry during the test: every count below follows from the turns recorded.
+            o.Delivery = new DeliveryOptions { MaxRetries = 1, SyncInterval = TimeSpan.FromHours(1) };
         });
         builder.Services.AddMemoSyncMetrics(port);
         using var host = builder.Build();
         await host.StartAsync();
         var journal = host.Services.GetRequiredService<IDialogueJournal>();
-        var worker = host.Services.GetRequiredService<RealtimeSyncWorker>();
-        Task Say(string user, int turns) => RecordAsync(new DialogueRecorder(journal, worker, user, null, TimeProvider.System), turns);
+        var engine = host.Services.GetRequiredService<DeliveryEngine>();
+        Task Say(string user, int turns) => RecordAsync(new DialogueRecorder(journal, engine, user, null, TimeProvider.System), turns);
 
         // Two turns Memobase refuses (errno 400): dead at once.
         server.Emulator.Faults = new FaultSettings { RejectRate = 1 };
@@ -49,29 +49,21 @@ public sealed class MetricsEndpointTests : IDisposable
         server.Emulator.Faults = new FaultSettings();
         await Say("alice", 5);
         await WaitAsync(journal, s => s.Synced == 5);
-        // Memobase down: bob's first turn fails once (a retry charged); his second is deferred behind it.
+        // Memobase down: bob's first turn fails once (a retry charged); his second waits behind it in the journal.
         server.Emulator.Faults = new FaultSettings { Outage = true };
         await Say("bob", 1);
         await WaitAsync(journal, s => s.RecentErrors.Any(e => e.UserId == "bob"));
         await Say("bob", 1);
-        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-        {
-            while (worker.Statistics.DeferredCount < 1)
-            {
-                await Task.Delay(20, deadline.Token);
-            }
-        }
 
         var metrics = await ScrapeUntilAsync(port, m => m["memosync_journal_pending"] == 2);
 
-        Assert.Equal(9, metrics["memosync_journal_recorded_total"]);
-        Assert.Equal(5, metrics["memosync_delivery_delivered_total"]);
+        Assert.Equal(9, metrics["memosync_delivery_taken_total"]);
+        Assert.Equal(5, metrics["memosync_delivery_synced_total"]);
         Assert.Equal(1, metrics["memosync_delivery_failed_total"]);
         Assert.Equal(2, metrics["memosync_delivery_dead_total"]);
-        Assert.Equal(1, metrics["memosync_turns_deferred_total"]);
         Assert.Equal(2, metrics["memosync_journal_dead_turns"]);
-        Assert.Equal(5, metrics["memosync_delivery_latency_milliseconds_count"]);
-        Assert.InRange(metrics["memosync_delivery_latency_milliseconds_sum"] ?? double.NaN, 0.001, 60_000);
+        Assert.Equal(5, metrics["memosync_delivery_latency_seconds_count"]);
+        Assert.InRange(metrics["memosync_delivery_latency_seconds_sum"] ?? double.NaN, 0.000001, 60);
         Assert.InRange(metrics["memosync_journal_oldest_pending_age_seconds"] ?? double.NaN, 0.001, 600);
         Assert.Equal(2, metrics["memosync_memobase_errors_total", "kind=\"permanent\""]);
         Assert.Equal(1, metrics["memosync_memobase_errors_total", "kind=\"transient\""]);

@@ -28,7 +28,7 @@ public sealed class OperationsCommandTests : IDisposable
             await journal.AppendAsync(turn);
             if (i < oldSynced + dead)
             {
-                await journal.TryClaimAsync(turn.Id, "test", TimeSpan.FromMinutes(1));
+                await journal.ClaimDueAsync(100, new TurnLease("test", TimeSpan.FromMinutes(1)));
                 Assert.True(i < oldSynced ? await journal.MarkSyncedAsync(turn.Id, "test", null) : await journal.MarkDeadAsync(turn.Id, "test", "errno 400: refused"));
             }
         }

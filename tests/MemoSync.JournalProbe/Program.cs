@@ -59,7 +59,7 @@ switch (mode)
         }
         for (var idle = 0; idle < 20;)
         {
-            var claimed = await journal.ClaimDueAsync(50, args[2], lease);
+            var claimed = (await journal.ClaimDueAsync(50, new TurnLease(args[2], lease))).Turns;
             idle = claimed.Count == 0 ? idle + 1 : 0;
             if (claimed.Count == 0)
             {
@@ -77,7 +77,7 @@ switch (mode)
         }
         break;
     case "hold":
-        foreach (var entry in await journal.ClaimDueAsync(100, args[2], TimeSpan.FromMilliseconds(int.Parse(args[3]))))
+        foreach (var entry in (await journal.ClaimDueAsync(100, new TurnLease(args[2], TimeSpan.FromMilliseconds(int.Parse(args[3]))))).Turns)
         {
             Say(entry.Turn.Id.ToString());
         }

@@ -43,12 +43,12 @@ public sealed class JournalCopyTests : IAsyncLifetime
             return Turn.Create($"user-{i % 9}", $"session-{i % 4}", [new(ChatMessage.UserRole, $"第 {i} 句"), new(ChatMessage.AssistantRole, "好的")], _time);
         }).ToList();
         await journal.AppendManyAsync(turns);
-        foreach (var (entry, i) in (await journal.ClaimDueAsync(300, "w", TimeSpan.FromMinutes(1))).Select((e, i) => (e, i)))
+        foreach (var (entry, i) in (await journal.ClaimDueAsync(300, new TurnLease("w", TimeSpan.FromMinutes(1)))).Turns.Select((e, i) => (e, i)))
         {
             _ = (i % 3) switch
             {
                 0 => await journal.MarkSyncedAsync(entry.Turn.Id, "w", Guid.NewGuid()),
-                1 => await journal.ReleaseAsync(entry.Turn.Id, "w", _time.GetUtcNow().AddMinutes(5), "HTTP 503"),
+                1 => await journal.ReleaseAsync(entry.Turn.Id, "w", new FailedAttempt(_time.GetUtcNow().AddMinutes(5), "HTTP 503")),
                 _ => await journal.MarkDeadAsync(entry.Turn.Id, "w", "Unable to parse blob"),
             };
         }

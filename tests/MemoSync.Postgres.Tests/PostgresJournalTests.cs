@@ -91,7 +91,7 @@ public sealed class PostgresJournalTests : IAsyncLifetime
                 var owner = $"host-{h}";
                 for (var idle = 0; idle < 20;)
                 {
-                    var batch = await journal.ClaimDueAsync(7, owner, TimeSpan.FromMinutes(5));
+                    var batch = (await journal.ClaimDueAsync(7, new TurnLease(owner, TimeSpan.FromMinutes(5)))).Turns;
                     idle = batch.Count == 0 ? idle + 1 : 0;
                     foreach (var user in batch.Select(e => e.Turn.UserId).Distinct())
                     {

@@ -24,6 +24,9 @@ public abstract class JournalConformanceTests : IAsyncLifetime
 
     public virtual async Task DisposeAsync() => await Journal.DisposeAsync();
 
+    /// <summary>Leases up to <paramref name="max"/> due turns to <paramref name="owner"/>, as a delivery engine's claim does.</summary>
+    protected async Task<IReadOnlyList<JournalEntry>> ClaimAsync(int max, string owner) => (await Journal.ClaimDueAsync(max, new TurnLease(owner, Lease))).Turns;
+
     protected Turn NewTurn(string user = "alice", string said = "你好")
     {
         Time.Advance(TimeSpan.FromMilliseconds(1));
@@ -52,7 +55,7 @@ public abstract class JournalConformanceTests : IAsyncLifetime
         await Journal.AppendAsync(NewTurn());
 
         Time.Advance(TimeSpan.FromMinutes(1));
-        var claimed = await Journal.ClaimDueAsync(10, "worker", Lease);
+        var claimed = await ClaimAsync(10, "worker");
         Assert.Equal([TurnInterruption.UserSpoke, TurnInterruption.Dropped, null], claimed.Select(e => e.Turn.Interruption));
     }
 
@@ -90,11 +93,11 @@ public abstract class JournalConformanceTests : IAsyncLifetime
         var turns = Enumerable.Range(0, 5).Select(i => NewTurn(user: $"user-{i}")).ToList();
         await Journal.AppendManyAsync(turns);
 
-        var first = await Journal.ClaimDueAsync(3, "worker-a", Lease);
+        var first = await ClaimAsync(3, "worker-a");
         Assert.Equal(turns.Take(3).Select(t => t.Id), first.Select(e => e.Turn.Id));
-        var second = await Journal.ClaimDueAsync(10, "worker-b", Lease);
+        var second = await ClaimAsync(10, "worker-b");
         Assert.Equal(turns.Skip(3).Select(t => t.Id), second.Select(e => e.Turn.Id));
-        Assert.Empty(await Journal.ClaimDueAsync(10, "worker-c", Lease));
+        Assert.Empty(await ClaimAsync(10, "worker-c"));
     }
 
     [Fact]
@@ -103,28 +106,105 @@ public abstract class JournalConformanceTests : IAsyncLifetime
         var (a1, a2, b1) = (NewTurn("alice"), NewTurn("alice"), NewTurn("bob"));
         await Journal.AppendManyAsync([a1, a2, b1]);
 
-        Assert.Equal([a1.Id, a2.Id, b1.Id], (await Journal.ClaimDueAsync(10, "sweeper", Lease)).Select(e => e.Turn.Id));
-        await Journal.ReleaseAsync(a1.Id, "sweeper", Time.GetUtcNow().AddMinutes(5), "HTTP 503");
-        await Journal.ReleaseAsync(a2.Id, "sweeper", Time.GetUtcNow(), "", chargeRetry: false);
-        await Journal.ReleaseAsync(b1.Id, "sweeper", Time.GetUtcNow(), "", chargeRetry: false);
+        Assert.Equal([a1.Id, a2.Id, b1.Id], (await ClaimAsync(10, "sweeper")).Select(e => e.Turn.Id));
+        await Journal.ReleaseAsync(a1.Id, "sweeper", new FailedAttempt(Time.GetUtcNow().AddMinutes(5), "HTTP 503"));
+        await Journal.ReleaseAsync(a2.Id, "sweeper", new FailedAttempt(Time.GetUtcNow(), "", ChargeRetry: false));
+        await Journal.ReleaseAsync(b1.Id, "sweeper", new FailedAttempt(Time.GetUtcNow(), "", ChargeRetry: false));
 
-        Assert.Equal([b1.Id], (await Journal.ClaimDueAsync(10, "sweeper", Lease)).Select(e => e.Turn.Id));
+        Assert.Equal([b1.Id], (await ClaimAsync(10, "sweeper")).Select(e => e.Turn.Id));
         await Journal.MarkSyncedAsync(b1.Id, "sweeper", null);
-        Assert.Null(await Journal.TryClaimAsync(a2.Id, "worker", Lease));
+        Assert.Empty(await ClaimAsync(10, "worker"));
         Time.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal([a1.Id, a2.Id], (await Journal.ClaimDueAsync(10, "sweeper", Lease)).Select(e => e.Turn.Id));
+        Assert.Equal([a1.Id, a2.Id], (await ClaimAsync(10, "sweeper")).Select(e => e.Turn.Id));
     }
 
     [Fact]
-    public async Task A_fresh_untried_turn_is_left_to_the_real_time_worker_for_the_grace_period()
+    public async Task A_claim_passes_over_what_its_owner_holds_without_holding_back_the_users_later_turns()
+    {
+        var (a1, a2) = (NewTurn("alice"), NewTurn("alice"));
+        await Journal.AppendAsync(a1);
+        Assert.Equal([a1.Id], (await ClaimAsync(10, "engine")).Select(e => e.Turn.Id));
+        await Journal.AppendAsync(a2);
+
+        Assert.Empty(await ClaimAsync(10, "other"));
+        Assert.Equal([a2.Id], (await ClaimAsync(10, "engine")).Select(e => e.Turn.Id));
+    }
+
+    [Fact]
+    public async Task A_leased_append_holds_the_turn_for_its_owner_unless_an_earlier_turn_of_the_user_is_someone_elses()
+    {
+        var lease = new TurnLease("engine", Lease);
+        var first = NewTurn("alice");
+        var place = await Journal.AppendLeasedAsync(first, lease);
+        Assert.NotNull(place);
+        var entry = (await Journal.GetAsync(first.Id))!;
+        Assert.Equal((place!.Value, (DateTimeOffset?)(Time.GetUtcNow() + Lease)), (entry.Seq, entry.LeaseUntil));
+        Assert.Empty(await ClaimAsync(10, "other"));
+
+        // A later turn of the same user joins its owner's; behind another owner's it waits in the journal.
+        Assert.NotNull(await Journal.AppendLeasedAsync(NewTurn("alice"), lease));
+        Assert.Null(await Journal.AppendLeasedAsync(NewTurn("alice"), new TurnLease("other", Lease)));
+        Assert.NotNull(await Journal.AppendLeasedAsync(NewTurn("bob"), new TurnLease("other", Lease)));
+        Assert.Null(await Journal.AppendLeasedAsync(first, lease));
+    }
+
+    [Fact]
+    public async Task A_claim_says_when_the_next_turn_left_behind_falls_due()
+    {
+        var (a, b, c) = (NewTurn("alice"), NewTurn("bob"), NewTurn("carol"));
+        await Journal.AppendManyAsync([a, b, c]);
+        var lease = new TurnLease("engine", Lease);
+
+        var limited = await Journal.ClaimDueAsync(1, lease);
+        Assert.Equal((a.Id, (DateTimeOffset?)Time.GetUtcNow()), (Assert.Single(limited.Turns).Turn.Id, limited.NextDue));
+        var rest = await Journal.ClaimDueAsync(10, lease);
+        Assert.Equal([b.Id, c.Id], rest.Turns.Select(e => e.Turn.Id));
+        Assert.Null(rest.NextDue);
+
+        await Journal.ReleaseAsync(a.Id, "engine", new FailedAttempt(Time.GetUtcNow().AddMinutes(5), "HTTP 503"));
+        Assert.Equal(Time.GetUtcNow().AddMinutes(5), (await Journal.ClaimDueAsync(10, lease)).NextDue);
+        Assert.Equal(Time.GetUtcNow() + Lease, (await Journal.ClaimDueAsync(10, new TurnLease("other", Lease))).NextDue);
+    }
+
+    [Fact]
+    public async Task Renewing_keeps_a_lease_alive_and_tells_which_turns_were_lost()
+    {
+        var (kept, lost) = (NewTurn("alice"), NewTurn("bob"));
+        await Journal.AppendManyAsync([kept, lost]);
+        await ClaimAsync(10, "engine");
+
+        Time.Advance(Lease * 2 / 3);
+        Assert.Equal([kept.Id], await Journal.RenewAsync([kept.Id], new TurnLease("engine", Lease)));
+        Time.Advance(Lease * 2 / 3);
+        Assert.Equal([lost.Id], (await ClaimAsync(10, "other")).Select(e => e.Turn.Id));
+        Assert.Equal([kept.Id], await Journal.RenewAsync([kept.Id, lost.Id], new TurnLease("engine", Lease)));
+    }
+
+    [Fact]
+    public async Task Unleased_turns_are_due_at_once_for_anyone_uncharged_and_with_no_doubt_about_their_outcome()
     {
         var turn = NewTurn();
         await Journal.AppendAsync(turn);
-        var grace = TimeSpan.FromSeconds(30);
-        Assert.Empty(await Journal.ClaimDueAsync(10, "sweeper", Lease, grace));
-        Assert.NotNull(await Journal.TryClaimAsync(turn.Id, "worker", Lease));
-        await Journal.ReleaseAsync(turn.Id, "worker", Time.GetUtcNow(), "HTTP 503");
-        Assert.Single(await Journal.ClaimDueAsync(10, "sweeper", Lease, grace));
+        await ClaimAsync(10, "engine");
+        Assert.Equal(1, await Journal.UnleaseAsync([turn.Id], "engine"));
+
+        var again = Assert.Single(await ClaimAsync(10, "other"));
+        Assert.Equal((0, false), (again.RetryCount, again.OutcomeUnknown));
+    }
+
+    [Fact]
+    public async Task A_lost_answer_or_a_lease_that_ran_out_unsettled_marks_the_outcome_unknown_until_synced()
+    {
+        var (lost, abandoned) = (NewTurn("alice"), NewTurn("bob"));
+        await Journal.AppendManyAsync([lost, abandoned]);
+        await ClaimAsync(10, "dead-process");
+        await Journal.ReleaseAsync(lost.Id, "dead-process", new FailedAttempt(Time.GetUtcNow(), "connection reset", ChargeRetry: false, OutcomeUnknown: true));
+
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        var claimed = await ClaimAsync(10, "engine");
+        Assert.Equal([(lost.Id, true, 0), (abandoned.Id, true, 0)], claimed.Select(e => (e.Turn.Id, e.OutcomeUnknown, e.RetryCount)));
+        await Journal.MarkSyncedAsync(lost.Id, "engine", Guid.NewGuid());
+        Assert.False((await Journal.GetAsync(lost.Id))!.OutcomeUnknown);
     }
 
     [Fact]
@@ -132,13 +212,37 @@ public abstract class JournalConformanceTests : IAsyncLifetime
     {
         var turn = NewTurn();
         await Journal.AppendAsync(turn);
-        Assert.NotNull(await Journal.TryClaimAsync(turn.Id, "dead-process", Lease));
-        Assert.Null(await Journal.TryClaimAsync(turn.Id, "sweeper", Lease));
+        Assert.Single(await ClaimAsync(10, "dead-process"));
+        Assert.Empty(await ClaimAsync(10, "sweeper"));
 
         Time.Advance(Lease + TimeSpan.FromSeconds(1));
-        Assert.Equal(turn.Id, Assert.Single(await Journal.ClaimDueAsync(10, "sweeper", Lease)).Turn.Id);
+        Assert.Equal(turn.Id, Assert.Single(await ClaimAsync(10, "sweeper")).Turn.Id);
         Assert.False(await Journal.MarkSyncedAsync(turn.Id, "dead-process", Guid.NewGuid()));
         Assert.True(await Journal.MarkSyncedAsync(turn.Id, "sweeper", null));
+    }
+
+    [Fact]
+    public async Task The_change_signal_tells_of_a_turn_the_caller_does_not_know()
+    {
+        await Journal.AppendAsync(NewTurn());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var first = await Journal.WaitForNewTurnsAsync(0, () => 0, deadline.Token);
+
+        var known = await Journal.AppendLeasedAsync(NewTurn("bob"), new TurnLease("engine", Lease));
+        var waiting = Journal.WaitForNewTurnsAsync(first, () => known!.Value, deadline.Token);
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+        await Journal.AppendAsync(NewTurn("carol"));
+        Assert.True(await waiting > known);
+    }
+
+    [Fact]
+    public async Task A_recorded_turn_counts_its_latency_from_when_it_was_recorded_even_when_its_own_time_is_old()
+    {
+        var old = Turn.Create("alice", null, [new(ChatMessage.UserRole, "hi")], new FakeTimeProvider(new DateTimeOffset(2024, 12, 4, 10, 30, 0, TimeSpan.Zero)));
+        await Journal.ImportAsync([new ImportedTurn(old, Synced: false, RetryCount: 0, "hash-1")]);
+        var entry = Assert.Single(await ClaimAsync(10, "engine"));
+        Assert.Equal((Time.GetUtcNow(), old.Timestamp), (entry.RecordedAt, entry.Turn.Timestamp));
     }
 
     [Fact]
@@ -146,15 +250,15 @@ public abstract class JournalConformanceTests : IAsyncLifetime
     {
         var turn = NewTurn();
         await Journal.AppendAsync(turn);
-        await Journal.TryClaimAsync(turn.Id, "w", Lease);
+        await ClaimAsync(100, "w");
         var blob = Guid.NewGuid();
         Assert.True(await Journal.MarkSyncedAsync(turn.Id, "w", blob));
 
         var entry = (await Journal.GetAsync(turn.Id))!;
         Assert.Equal((TurnState.Synced, (Guid?)blob, (DateTimeOffset?)Time.GetUtcNow()), (entry.State, entry.BlobId, entry.SyncedAt));
-        Assert.Null(await Journal.TryClaimAsync(turn.Id, "w", Lease));
+        Assert.Empty(await ClaimAsync(10, "w"));
         Time.Advance(TimeSpan.FromHours(1));
-        Assert.Empty(await Journal.ClaimDueAsync(10, "w", Lease));
+        Assert.Empty(await ClaimAsync(10, "w"));
     }
 
     [Fact]
@@ -162,15 +266,15 @@ public abstract class JournalConformanceTests : IAsyncLifetime
     {
         var turn = NewTurn();
         await Journal.AppendAsync(turn);
-        await Journal.TryClaimAsync(turn.Id, "w", Lease);
-        Assert.True(await Journal.ReleaseAsync(turn.Id, "w", Time.GetUtcNow().AddMinutes(5), "HTTP 503"));
+        await ClaimAsync(100, "w");
+        Assert.True(await Journal.ReleaseAsync(turn.Id, "w", new FailedAttempt(Time.GetUtcNow().AddMinutes(5), "HTTP 503")));
 
         var entry = (await Journal.GetAsync(turn.Id))!;
         Assert.Equal((1, "HTTP 503", (DateTimeOffset?)null), (entry.RetryCount, entry.LastError, entry.LeaseUntil));
-        Assert.Empty(await Journal.ClaimDueAsync(10, "w", Lease));
+        Assert.Empty(await ClaimAsync(10, "w"));
         Time.Advance(TimeSpan.FromMinutes(5));
-        Assert.Single(await Journal.ClaimDueAsync(10, "w", Lease));
-        Assert.True(await Journal.ReleaseAsync(turn.Id, "w", Time.GetUtcNow(), "token rejected", chargeRetry: false));
+        Assert.Single(await ClaimAsync(10, "w"));
+        Assert.True(await Journal.ReleaseAsync(turn.Id, "w", new FailedAttempt(Time.GetUtcNow(), "token rejected", ChargeRetry: false)));
         Assert.Equal(1, (await Journal.GetAsync(turn.Id))!.RetryCount);
     }
 
@@ -182,18 +286,18 @@ public abstract class JournalConformanceTests : IAsyncLifetime
         await Journal.AppendManyAsync([a, b]);
         foreach (var t in new[] { a, b })
         {
-            await Journal.TryClaimAsync(t.Id, "w", Lease);
-            await Journal.ReleaseAsync(t.Id, "w", Time.GetUtcNow(), "HTTP 500");
-            await Journal.TryClaimAsync(t.Id, "w", Lease);
+            await ClaimAsync(100, "w");
+            await Journal.ReleaseAsync(t.Id, "w", new FailedAttempt(Time.GetUtcNow(), "HTTP 500"));
+            await ClaimAsync(100, "w");
             Assert.True(await Journal.MarkDeadAsync(t.Id, "w", "Unable to parse blob"));
         }
         Assert.Equal(2, (await Journal.ListAsync(TurnState.Dead, 10)).Count);
-        Assert.Empty(await Journal.ClaimDueAsync(10, "w", Lease));
+        Assert.Empty(await ClaimAsync(10, "w"));
 
         Assert.True(await Journal.RequeueAsync(a.Id));
         Assert.Equal((TurnState.Pending, 0), ((await Journal.GetAsync(a.Id))!.State, (await Journal.GetAsync(a.Id))!.RetryCount));
         Assert.Equal(1, await Journal.RequeueDeadAsync());
-        Assert.Equal(2, (await Journal.ClaimDueAsync(10, "w", Lease)).Count);
+        Assert.Equal(2, (await ClaimAsync(10, "w")).Count);
         Assert.False(await Journal.RequeueAsync(Guid.NewGuid()));
     }
 
@@ -204,9 +308,9 @@ public abstract class JournalConformanceTests : IAsyncLifetime
         var oldest = NewTurn("alice");
         var failing = NewTurn("bob");
         await Journal.AppendManyAsync([synced, oldest, failing]);
-        await Journal.TryClaimAsync(synced.Id, "w", Lease);
+        await ClaimAsync(100, "w");
         await Journal.MarkSyncedAsync(synced.Id, "w", null);
-        await Journal.TryClaimAsync(failing.Id, "w", Lease);
+        await ClaimAsync(100, "w");
         await Journal.MarkDeadAsync(failing.Id, "w", "Unable to parse blob: role");
 
         var status = await Journal.GetStatusAsync();
@@ -223,10 +327,10 @@ public abstract class JournalConformanceTests : IAsyncLifetime
         var recent = NewTurn();
         var pending = NewTurn();
         await Journal.AppendManyAsync([old, recent, pending]);
-        await Journal.TryClaimAsync(old.Id, "w", Lease);
+        await ClaimAsync(100, "w");
         await Journal.MarkSyncedAsync(old.Id, "w", null);
         Time.Advance(TimeSpan.FromDays(8));
-        await Journal.TryClaimAsync(recent.Id, "w", Lease);
+        await ClaimAsync(100, "w");
         await Journal.MarkSyncedAsync(recent.Id, "w", null);
 
         Assert.Equal(1, await Journal.PurgeSyncedAsync(Time.GetUtcNow().AddDays(-7)));
@@ -243,11 +347,11 @@ public abstract class JournalConformanceTests : IAsyncLifetime
         await Journal.AppendManyAsync([.. synced, dead]);
         foreach (var turn in synced)
         {
-            await Journal.TryClaimAsync(turn.Id, "w", Lease);
+            await ClaimAsync(100, "w");
             await Journal.MarkSyncedAsync(turn.Id, "w", null);
             Time.Advance(TimeSpan.FromMinutes(1));
         }
-        await Journal.TryClaimAsync(dead.Id, "w", Lease);
+        await ClaimAsync(100, "w");
         await Journal.MarkDeadAsync(dead.Id, "w", "refused");
         Time.Advance(TimeSpan.FromDays(8));
         var before = Time.GetUtcNow().AddDays(-7);
@@ -330,8 +434,8 @@ public abstract class JournalConformanceTests : IAsyncLifetime
         Assert.Equal(entries.Select(State), copied.Select(State));
         Assert.All(copied, e => Assert.Null(e.LeaseUntil));
         Assert.Equal(pending.Messages, copied[0].Turn.Messages);
-        Assert.Empty(await Journal.ClaimDueAsync(10, "w", Lease));
+        Assert.Empty(await ClaimAsync(10, "w"));
         Time.Advance(TimeSpan.FromMinutes(10));
-        Assert.Equal(pending.Id, Assert.Single(await Journal.ClaimDueAsync(10, "w", Lease)).Turn.Id);
+        Assert.Equal(pending.Id, Assert.Single(await ClaimAsync(10, "w")).Turn.Id);
     }
 }

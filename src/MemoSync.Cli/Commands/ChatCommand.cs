@@ -109,7 +109,8 @@ internal static class ChatCommand
     private static async Task<int> RunAsync(IServiceProvider services, JournalLocation journalAt, ITextConversation session, string userId, string sessionId,
         CancellationToken ct)
     {
-        var worker = services.GetRequiredService<RealtimeSyncWorker>();
+        var engine = services.GetRequiredService<DeliveryEngine>();
+        engine.Start();
         var memory = services.GetRequiredService<MemoryContextProvider>();
 
         var remembered = await session.StartAsync(ct);
@@ -137,10 +138,10 @@ internal static class ChatCommand
         }
 
         Console.WriteLine();
-        await worker.DisposeAsync();
+        await engine.DrainAsync();
         var flushed = await memory.EndSessionAsync(userId, CancellationToken.None);
         Console.WriteLine($"memosync chat: {session.TurnsRecorded} turns recorded{(flushed ? "; the user's buffer was flushed" : "")}.");
-        Console.WriteLine(worker.Statistics.ToTable());
+        Console.WriteLine(engine.Statistics.ToTable());
         return ExitCodes.Ok;
     }
 }

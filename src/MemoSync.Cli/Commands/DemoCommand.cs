@@ -36,12 +36,10 @@ internal static class DemoCommand
             using var http = new HttpClient();
             var client = new MemobaseClient(http, new MemobaseClientOptions { BaseUrl = emulator.BaseAddress.ToString(), Token = "demo-token" });
             // Short intervals so the demo's outage heals in seconds rather than the production five minutes.
-            var delivering = new DeliveryOptions { RetryDelay = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(500), MaxBackoff = TimeSpan.FromSeconds(1), SweepMaxRetries = 50,
-                RealtimeGrace = TimeSpan.FromSeconds(1) };
+            var delivering = new DeliveryOptions { RetryDelay = TimeSpan.FromMilliseconds(50), SyncInterval = TimeSpan.FromMilliseconds(500), MaxBackoff = TimeSpan.FromSeconds(1), DeadAfter = 50 };
             var delivery = new TurnDelivery(client, journal, delivering, TimeProvider.System, NullLogger<TurnDelivery>.Instance);
-            using var sweeper = new RecoverySweeper(journal, delivery, delivering, TimeProvider.System, NullLogger<RecoverySweeper>.Instance);
-            var worker = new RealtimeSyncWorker(journal, delivery, delivering, new WorkerOptions(), TimeProvider.System, NullLogger<RealtimeSyncWorker>.Instance, sweeper.WakeUp);
-            await sweeper.StartAsync(ct);
+            await using var engine = new DeliveryEngine(journal, delivery, delivering, TimeProvider.System, NullLogger<DeliveryEngine>.Instance);
+            engine.Start();
 
             AnsiConsole.MarkupLine($"Memobase emulator on [blue]{emulator.BaseAddress}[/] with faults: {Markup.Escape(faults.ToString())}");
             AnsiConsole.MarkupLine($"Journal: {Markup.Escape(Path.Combine(dir.FullName, "memosync.db"))}");
@@ -68,7 +66,7 @@ internal static class DemoCommand
                         var (user, said, answer) = DemoScript.Turn(i);
                         if (!recorders.TryGetValue(user, out var recorder))
                         {
-                            recorders[user] = recorder = new DialogueRecorder(journal, worker, user, "demo", TimeProvider.System);
+                            recorders[user] = recorder = new DialogueRecorder(journal, engine, user, "demo", TimeProvider.System);
                         }
                         recorder.AddUserMessage(said);
                         recorder.AddAssistantMessage(answer);
@@ -86,10 +84,9 @@ internal static class DemoCommand
                     }
                     synced.Value = (await journal.GetStatusAsync(0, ct)).Synced;
                 });
-            await worker.DisposeAsync();
-            await sweeper.StopAsync(CancellationToken.None);
+            await engine.DrainAsync();
 
-            Console.WriteLine(worker.Statistics.ToTable());
+            Console.WriteLine(engine.Statistics.ToTable());
             return Report(emulator.GetStats(), await journal.GetStatusAsync(10, CancellationToken.None), turnCount);
         }
         finally

@@ -10,8 +10,9 @@ namespace MemoSync.Cli.Commands;
 
 /// <summary>
 /// <c>memosync record [FILE|-]</c>: turns as the guide's JSONL from any program. Each good line is recorded
-/// durably (idempotently, by its content, as <c>import</c> does) and offered to a real-time worker in this
-/// process; at the end the worker drains for a bounded time and the rest stays pending for <c>memosync run</c>.
+/// durably (idempotently, by its content, as <c>import</c> does) and delivered by this process's delivery engine,
+/// which pulls from the journal whatever it cannot hold; at the end it waits until every turn it recorded is
+/// settled (or Memobase fails), then drains, and what is left stays pending for <c>memosync run</c>.
 /// </summary>
 internal static class RecordCommand
 {
@@ -33,7 +34,8 @@ internal static class RecordCommand
             await using var services = CliServices.Build(configuration);
             var unreachable = await MemobaseProbe.CheckBeforeDeliveringAsync(services.GetRequiredService<MemobaseClient>(), ct);
             var journal = services.GetRequiredService<IDialogueJournal>();
-            var worker = services.GetRequiredService<RealtimeSyncWorker>();
+            var engine = services.GetRequiredService<DeliveryEngine>();
+            engine.Start();
             using var input = path == "-" ? new StreamReader(Console.OpenStandardInput()) : File.OpenText(path);
             var reader = new GuideJsonlReader(input, configuration["USER_ID"], new TurnLimits());
             var (recorded, present, bad) = (0, 0, 0);
@@ -53,10 +55,7 @@ internal static class RecordCommand
                     else
                     {
                         recorded++;
-                        if (!line.Turn!.Synced)
-                        {
-                            worker.TryEnqueue(line.Turn.Turn);
-                        }
+                        engine.WakeUp();
                     }
                 }
             }
@@ -64,12 +63,27 @@ internal static class RecordCommand
             {
                 // SIGINT or SIGTERM: stop reading; what was recorded is drained below.
             }
-            await worker.DisposeAsync();
+            await SettledAsync(engine, ct);
+            await engine.DrainAsync();
             var pending = (await journal.GetStatusAsync(0, CancellationToken.None)).Pending;
             Console.WriteLine($"{reader.LinesRead} lines: {recorded} turns recorded, {present} already in the journal, {bad} bad; {pending} pending in the journal for memosync run.");
-            Console.WriteLine(worker.Statistics.ToTable());
+            Console.WriteLine(engine.Statistics.ToTable());
             return bad > 0 ? ExitCodes.SomeLinesBad : unreachable?.ExitCode ?? ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Waits while the engine still delivers: until it holds nothing and finds nothing due, or a delivery failed (what
+    /// failed waits for its backoff, which <c>memosync run</c> keeps), or the command is stopped.
+    /// </summary>
+    private static async Task SettledAsync(DeliveryEngine engine, CancellationToken ct)
+    {
+        var quiet = 0;
+        while (!ct.IsCancellationRequested && engine.Statistics.FailedCount == 0 && !engine.IsPaused && quiet < 5)
+        {
+            quiet = engine.Held == 0 ? quiet + 1 : 0;
+            await Task.Delay(20, CancellationToken.None);
+        }
     }
 }

@@ -13,10 +13,10 @@ using Microsoft.Extensions.Options;
 namespace MemoSync.Cli.Commands;
 
 /// <summary>
-/// <c>memosync run</c>: the daemon, wired by <c>AddMemoSync</c>. The sweeper delivers every due turn of the
-/// journal, from this or any other process, every <c>MEMOBASE_SYNC_INTERVAL</c>; the real-time worker is
-/// there for turns recorded through the host. On SIGINT or SIGTERM the worker drains for a bounded time
-/// and the statistics table is printed.
+/// <c>memosync run</c>: the daemon, wired by <c>AddMemoSync</c>. Its delivery engine delivers every due turn of the
+/// journal, from this or any other process: a turn recorded elsewhere within milliseconds of the journal's change
+/// signal, and in any case every <c>MEMOBASE_SYNC_INTERVAL</c>. On SIGINT or SIGTERM it drains for a bounded time and
+/// the statistics table is printed; when the journal is damaged it stops and exits non-zero, saying why.
 /// </summary>
 internal static class RunCommand
 {
@@ -40,15 +40,17 @@ internal static class RunCommand
             using var host = builder.Build();
             var options = host.Services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
             await MemobaseProbe.CheckBeforeDeliveringAsync(host.Services.GetRequiredService<MemobaseClient>(), ct);
-            var worker = host.Services.GetRequiredService<RealtimeSyncWorker>();
-            var sweeper = host.Services.GetRequiredService<RecoverySweeper>();
-            Console.WriteLine($"memosync run: journal {journal}, Memobase {options.MemobaseUrl}, sweep every {options.Delivery.SweepInterval.TotalSeconds} s");
-            // Runs until the host stops, then disposes it: the worker has drained and the sweeper stopped.
+            var engine = host.Services.GetRequiredService<DeliveryEngine>();
+            Console.WriteLine($"memosync run: journal {journal}, Memobase {options.MemobaseUrl}, looking for turns of other processes every {options.Delivery.SyncInterval.TotalSeconds} s");
+            // Runs until the host stops, then disposes it: the engine has drained.
             await host.RunAsync(ct);
-            var swept = sweeper.Totals;
+            Console.WriteLine(engine.Statistics.ToTable());
+            if (engine.Fatal is { } why)
+            {
+                await Console.Error.WriteLineAsync($"memosync run: stopped, {why}");
+                return ExitCodes.JournalUnavailable;
+            }
             Console.WriteLine("memosync run: stopped; undelivered turns stay pending in the journal.");
-            Console.WriteLine($"recovery sweeper: {swept.Claimed} turns tried, {swept.Synced} synced, {swept.Retrying} to retry, {swept.Dead} dead");
-            Console.WriteLine(worker.Statistics.ToTable());
             return ExitCodes.Ok;
         });
         return command;

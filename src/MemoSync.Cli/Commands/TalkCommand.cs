@@ -82,7 +82,8 @@ internal static class TalkCommand
     private static async Task<int> RunAsync(IServiceProvider services, RealtimeOptions options, string userId, byte[] question, string answerPath,
         string instructions, CancellationToken ct)
     {
-        var worker = services.GetRequiredService<RealtimeSyncWorker>();
+        var engine = services.GetRequiredService<DeliveryEngine>();
+        engine.Start();
         var memory = services.GetRequiredService<MemoryContextProvider>();
         var recorder = services.GetRequiredService<DialogueRecorderFactory>().Create(userId, $"talk-{Guid.CreateVersion7()}");
         var prompt = memory.BuildSystemPromptAsync(instructions, userId, [], ct);
@@ -115,8 +116,8 @@ internal static class TalkCommand
         Console.WriteLine($"memosync talk: the answer, {WavFile.Duration(answer.Length).TotalSeconds:0.0} s, is in {answerPath}; "
             + (turn is null ? "nothing was said, no turn recorded." : $"turn {turn.Id} recorded{(turn.Interruption is { } why ? $" ({why.Name()})" : "")}."));
 
-        await worker.DisposeAsync();
-        Console.WriteLine(worker.Statistics.ToTable());
+        await engine.DrainAsync();
+        Console.WriteLine(engine.Statistics.ToTable());
         return ExitCodes.Ok;
     }
 }

@@ -10,17 +10,20 @@ namespace MemoSync.Journal;
 /// <c>FOR UPDATE SKIP LOCKED</c>, one claim at a time per journal (a transaction-scoped advisory lock), so a
 /// user's later turn is never handed to one daemon while another holds an earlier one. Leases and
 /// <c>next_attempt_at</c> live in the rows, so a failing turn is retried once per backoff interval across the
-/// whole cluster, and the leases of a daemon that died expire and are taken over. The times compared are the
-/// hosts' clocks (<see cref="TimeProvider"/>), so keep them in sync (NTP), as for any lease.
+/// whole cluster, and the leases of a daemon that died expire and are taken over. Lease times are the database's
+/// clock, so the hosts' clocks do not decide who holds a turn. An append notifies the daemons listening on the
+/// journal's channel, so a turn recorded on one host wakes the daemons on the others.
 /// </summary>
 public sealed class PostgresJournal : IDialogueJournal
 {
-    private const string Columns = "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at, interruption";
+    private const string Columns =
+        "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at, interruption, seq, recorded_at, unconfirmed";
     private const int MaxBatch = 1024;
 
     private readonly NpgsqlDataSource _source;
     private readonly string _where;
     private readonly string _claimLock;
+    private readonly string _channel;
     private readonly TimeProvider _time;
     private readonly TurnValidator _validator;
     private readonly GroupCommitWriter<IReadOnlyList<TurnRow>> _appends;
@@ -32,6 +35,7 @@ public sealed class PostgresJournal : IDialogueJournal
         _time = time;
         _validator = new TurnValidator(options.Limits);
         _claimLock = $"SELECT pg_advisory_xact_lock({PostgresSchema.LockClass}, hashtext('{options.Schema.Replace("'", "''", StringComparison.Ordinal)}'))";
+        _channel = $"memosync_{options.Schema}";
         _appends = new GroupCommitWriter<IReadOnlyList<TurnRow>>(appends => CommitAsync([.. appends.SelectMany(rows => rows)]),
             (_, e) => e is NpgsqlException ? Unavailable("could not record the turn", e) : e, rows => rows.Count, MaxBatch);
     }
@@ -61,7 +65,7 @@ public sealed class PostgresJournal : IDialogueJournal
                     throw new JournalUnavailableException($"The journal {where} has schema version {version}, older than this MemoSync's ({PostgresSchema.Version}): run memosync migrate.");
                 }
             }
-            return new PostgresJournal(source, options, where, time ?? TimeProvider.System);
+            return new PostgresJournal(source, options, where, time is null || time == TimeProvider.System ? DatabaseClock.Read(source) : time);
         }
         catch (NpgsqlException e)
         {
@@ -131,12 +135,17 @@ public sealed class PostgresJournal : IDialogueJournal
     private async Task CommitAsync(IReadOnlyList<TurnRow> rows)
     {
         await using var command = _source.CreateCommand("""
-            INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption)
-            SELECT id, user_id, session_id, messages, at, at, interruption
-            FROM unnest(@ids, @users, @sessions, @messages, @ats, @interruptions) WITH ORDINALITY AS r(id, user_id, session_id, messages, at, interruption, n)
-            ORDER BY n
-            ON CONFLICT (id) DO NOTHING
+            WITH added AS (
+                INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption, recorded_at)
+                SELECT id, user_id, session_id, messages, at, @now, interruption, @now
+                FROM unnest(@ids, @users, @sessions, @messages, @ats, @interruptions) WITH ORDINALITY AS r(id, user_id, session_id, messages, at, interruption, n)
+                ORDER BY n
+                ON CONFLICT (id) DO NOTHING
+                RETURNING seq)
+            SELECT pg_notify(@channel, max(seq)::text) FROM added HAVING count(*) > 0
             """);
+        command.Parameters.AddWithValue("channel", _channel);
+        command.Parameters.AddWithValue("now", Now());
         command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = rows.Select(r => r.Id).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("users", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.UserId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("sessions", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.SessionId).ToArray() });
@@ -146,70 +155,104 @@ public sealed class PostgresJournal : IDialogueJournal
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <inheritdoc />
+    public async Task<long?> AppendLeasedAsync(Turn turn, TurnLease lease, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var row = _validator.Rows([turn])[0];
+        // Leased in the same statement when every earlier pending turn of its user is the owner's: nobody else is delivering one.
+        var added = await QueryRowsAsync("""
+            WITH added AS (
+                INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption, recorded_at, lease_owner, lease_until)
+                SELECT @id, @user, @session, @messages, @at, @now, @interruption, @now,
+                       CASE WHEN free THEN @owner END, CASE WHEN free THEN @now + @lease END
+                FROM (SELECT NOT EXISTS (SELECT 1 FROM turns WHERE user_id = @user AND state = 0
+                                           AND (lease_owner IS DISTINCT FROM @owner OR lease_until <= @now)) AS free) f
+                ON CONFLICT (id) DO NOTHING
+                RETURNING seq, lease_owner)
+            SELECT seq, lease_owner IS NOT NULL, pg_notify(@channel, seq::text) FROM added
+            """, r => (Seq: r.GetInt64(0), Leased: r.GetBoolean(1)), ct, ("id", row.Id), ("user", row.UserId), ("session", row.SessionId),
+            ("messages", row.Messages), ("at", row.Timestamp.ToUniversalTime()), ("interruption", row.Interruption), ("owner", lease.Owner),
+            ("lease", lease.Duration), ("channel", _channel), ("now", Now()));
+        return added is [{ Leased: true } leased] ? leased.Seq : null;
+    }
+
     // ---- claims and outcomes
 
     /// <inheritdoc />
-    public async Task<JournalEntry?> TryClaimAsync(Guid turnId, string owner, TimeSpan lease, CancellationToken ct = default)
+    public Task<ClaimedTurns> ClaimDueAsync(int max, TurnLease lease, CancellationToken ct = default)
     {
-        var now = Now();
-        return (await ClaimAsync($"""
-            UPDATE turns t SET lease_owner = @owner, lease_until = @until
-            WHERE t.id = @id AND t.state = 0 AND (t.lease_until IS NULL OR t.lease_until <= @now)
-              AND NOT EXISTS (SELECT 1 FROM turns p WHERE p.user_id = t.user_id AND p.state = 0 AND p.seq < t.seq)
-            RETURNING {Columns}
-            """, ct, ("owner", owner), ("until", now + lease), ("id", turnId), ("now", now))).SingleOrDefault();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        ArgumentNullException.ThrowIfNull(lease);
+        // A turn waiting (backing off, or leased by another owner) holds back its user's later turns; the owner's own are passed over.
+        // A turn still named for an owner whose lease ran out may have been sent by it: its outcome is unknown.
+        return RunAsync(async c =>
+        {
+            await using var batch = new NpgsqlBatch(c);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(_claimLock));
+            var claim = new NpgsqlBatchCommand($"""
+                WITH due AS (
+                    SELECT t.seq FROM turns t
+                    WHERE t.state = 0 AND t.next_attempt_at <= @now AND (t.lease_until IS NULL OR t.lease_until <= @now)
+                      AND NOT EXISTS (SELECT 1 FROM turns p
+                                      WHERE p.user_id = t.user_id AND p.state = 0 AND p.seq < t.seq
+                                        AND (p.next_attempt_at > @now OR (p.lease_until > @now AND p.lease_owner <> @owner)))
+                    ORDER BY t.seq LIMIT @max
+                    FOR UPDATE SKIP LOCKED),
+                claimed AS (
+                    UPDATE turns SET lease_owner = @owner, lease_until = @now + @lease, unconfirmed = turns.unconfirmed OR turns.lease_owner IS NOT NULL
+                    FROM due WHERE turns.seq = due.seq
+                    RETURNING turns.*)
+                SELECT {Columns} FROM claimed ORDER BY seq
+                """);
+            var now = Now();
+            AddParameters(claim.Parameters, [("owner", lease.Owner), ("lease", lease.Duration), ("max", max), ("now", now)]);
+            batch.BatchCommands.Add(claim);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                SELECT min(greatest(next_attempt_at, CASE WHEN lease_until > @now THEN lease_until END))
+                FROM turns WHERE state = 0 AND lease_owner IS DISTINCT FROM @owner
+                """) { Parameters = { new("owner", lease.Owner), new("now", now) } });
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            await reader.NextResultAsync(ct);
+            var claimed = await ReadEntriesAsync(reader, ct);
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            DateTimeOffset? next = claimed.Count == max ? now : reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
+            return new ClaimedTurns(claimed, next);
+        }, ct);
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<JournalEntry>> ClaimDueAsync(int max, string owner, TimeSpan lease, TimeSpan leaveFresh = default, CancellationToken ct = default)
+    public async Task<IReadOnlySet<Guid>> RenewAsync(IReadOnlyCollection<Guid> turnIds, TurnLease lease, CancellationToken ct = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        var now = Now();
-        return await ClaimAsync($"""
-            WITH due AS (
-                SELECT t.seq FROM turns t
-                WHERE t.state = 0 AND t.next_attempt_at <= @now AND (t.lease_until IS NULL OR t.lease_until <= @now)
-                  AND (t.retry_count > 0 OR t.last_error IS NOT NULL OR t.timestamp <= @fresh)
-                  AND NOT EXISTS (SELECT 1 FROM turns p
-                                  WHERE p.user_id = t.user_id AND p.state = 0 AND p.seq < t.seq
-                                    AND (p.next_attempt_at > @now OR p.lease_until > @now))
-                ORDER BY t.seq LIMIT @max
-                FOR UPDATE SKIP LOCKED),
-            claimed AS (
-                UPDATE turns SET lease_owner = @owner, lease_until = @until FROM due WHERE turns.seq = due.seq
-                RETURNING turns.*)
-            SELECT {Columns} FROM claimed ORDER BY seq
-            """, ct, ("owner", owner), ("until", now + lease), ("now", now), ("max", max), ("fresh", now - leaveFresh));
+        ArgumentNullException.ThrowIfNull(lease);
+        return (await QueryRowsAsync("""
+            UPDATE turns SET lease_until = @now + @lease WHERE id = ANY(@ids) AND state = 0 AND lease_owner = @owner RETURNING id
+            """, r => r.GetGuid(0), ct, ("lease", lease.Duration), ("ids", turnIds.ToArray()), ("owner", lease.Owner), ("now", Now()))).ToHashSet();
     }
 
-    /// <summary>
-    /// Runs a claim after taking the journal's claim lock, in one round trip and one transaction: the claim's
-    /// snapshot is taken once the lock is held, so it sees every lease committed by the claims before it.
-    /// </summary>
-    private Task<List<JournalEntry>> ClaimAsync(string sql, CancellationToken ct, params (string, object?)[] parameters) => RunAsync(async c =>
-    {
-        await using var batch = new NpgsqlBatch(c);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(_claimLock));
-        var claim = new NpgsqlBatchCommand(sql);
-        AddParameters(claim.Parameters, parameters);
-        batch.BatchCommands.Add(claim);
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        await reader.NextResultAsync(ct);
-        return await ReadEntriesAsync(reader, ct);
-    }, ct);
+    /// <inheritdoc />
+    public Task<int> UnleaseAsync(IReadOnlyCollection<Guid> turnIds, string owner, CancellationToken ct = default) => ExecuteAsync("""
+        UPDATE turns SET lease_owner = NULL, lease_until = NULL WHERE id = ANY(@ids) AND state = 0 AND lease_owner = @owner
+        """, ct, ("ids", turnIds.ToArray()), ("owner", owner));
 
     /// <inheritdoc />
     public Task<bool> MarkSyncedAsync(Guid turnId, string owner, Guid? blobId, CancellationToken ct = default) => ChangeAsync("""
-        UPDATE turns SET state = 1, synced_at = @now, blob_id = @blob, lease_owner = NULL, lease_until = NULL, last_error = NULL
+        UPDATE turns SET state = 1, synced_at = @now, blob_id = @blob, lease_owner = NULL, lease_until = NULL, last_error = NULL, unconfirmed = false
         WHERE id = @id AND state = 0 AND lease_owner = @owner
         """, ct, ("id", turnId), ("owner", owner), ("blob", Typed(blobId, NpgsqlDbType.Uuid)), ("now", Now()));
 
     /// <inheritdoc />
-    public Task<bool> ReleaseAsync(Guid turnId, string owner, DateTimeOffset nextAttemptAt, string failure, bool chargeRetry = true, CancellationToken ct = default) =>
-        ChangeAsync("""
-        UPDATE turns SET retry_count = retry_count + @charge, next_attempt_at = @next, last_error = @error, lease_owner = NULL, lease_until = NULL
-        WHERE id = @id AND state = 0 AND lease_owner = @owner
-        """, ct, ("id", turnId), ("owner", owner), ("charge", chargeRetry ? 1 : 0), ("next", nextAttemptAt.ToUniversalTime()), ("error", failure));
+    public Task<bool> ReleaseAsync(Guid turnId, string owner, FailedAttempt attempt, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        return ChangeAsync("""
+            UPDATE turns SET retry_count = retry_count + @charge, next_attempt_at = @next, last_error = @error, unconfirmed = unconfirmed OR @unknown,
+                             lease_owner = NULL, lease_until = NULL
+            WHERE id = @id AND state = 0 AND lease_owner = @owner
+            """, ct, ("id", turnId), ("owner", owner), ("charge", attempt.ChargeRetry ? 1 : 0), ("next", attempt.NextAttemptAt.ToUniversalTime()),
+            ("error", attempt.Failure), ("unknown", attempt.OutcomeUnknown));
+    }
 
     /// <inheritdoc />
     public Task<bool> MarkDeadAsync(Guid turnId, string owner, string reason, CancellationToken ct = default) => ChangeAsync("""
@@ -297,6 +340,46 @@ public sealed class PostgresJournal : IDialogueJournal
         return new JournalStatus(users.Sum(u => u.Pending), users.Sum(u => u.Synced), users.Sum(u => u.Dead), oldestPending, users, errors);
     }, ct);
 
+    // ---- change signal
+
+    /// <inheritdoc />
+    /// <remarks>Every append notifies the journal's channel with its last place; a connection of its own listens.</remarks>
+    public async Task<long> WaitForNewTurnsAsync(long after, Func<long> known, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        try
+        {
+            await using var connection = await _source.OpenConnectionAsync(ct);
+            var newest = after;
+            connection.Notification += (_, e) =>
+            {
+                if (long.TryParse(e.Payload, System.Globalization.CultureInfo.InvariantCulture, out var seq) && seq > newest)
+                {
+                    newest = seq;
+                }
+            };
+            await using (var listen = new NpgsqlCommand($"LISTEN {PostgresSchema.Quote(_channel)}", connection))
+            {
+                await listen.ExecuteNonQueryAsync(ct);
+            }
+            // Listening now: what was appended before is read once, so nothing falls between the last answer and this one.
+            await using (var last = new NpgsqlCommand("SELECT coalesce(max(seq), 0) FROM turns", connection))
+            {
+                newest = Math.Max(newest, (long)(await last.ExecuteScalarAsync(ct))!);
+            }
+            while (newest <= after || newest <= known())
+            {
+                after = Math.Max(after, newest);
+                await connection.WaitAsync(ct);
+            }
+            return newest;
+        }
+        catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+        {
+            throw Unavailable("cannot be listened to", e);
+        }
+    }
+
     // ---- import and copy
 
     /// <inheritdoc />
@@ -316,13 +399,14 @@ public sealed class PostgresJournal : IDialogueJournal
                     continue;
                 }
                 var at = row.Timestamp.ToUniversalTime();
+                // Due now whatever the line's time says: a line dated in the future must not hold its user's turns back.
                 await using var insert = Command(c, """
-                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, state, retry_count, synced_at, interruption)
-                    VALUES (@id, @user, @session, @messages, @at, @at, @state, @retries, @synced, @interruption)
+                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, recorded_at, state, retry_count, synced_at, interruption)
+                    VALUES (@id, @user, @session, @messages, @at, @now, @now, @state, @retries, @synced, @interruption)
                     ON CONFLICT (id) DO NOTHING
                     """, ("id", row.Id), ("user", row.UserId), ("session", row.SessionId), ("messages", row.Messages), ("at", at),
                     ("state", (short)(line.Synced ? TurnState.Synced : TurnState.Pending)), ("retries", line.RetryCount), ("synced", line.Synced ? at : null),
-                    ("interruption", row.Interruption));
+                    ("interruption", row.Interruption), ("now", Now()));
                 added += await insert.ExecuteNonQueryAsync(ct);
             }
             return added;
@@ -340,13 +424,15 @@ public sealed class PostgresJournal : IDialogueJournal
             foreach (var (entry, row) in rows)
             {
                 await using var insert = Command(c, """
-                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, blob_id, synced_at, interruption)
-                    VALUES (@id, @user, @session, @messages, @at, @state, @retries, @next, @error, @blob, @synced, @interruption)
+                    INSERT INTO turns (id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, blob_id, synced_at,
+                                       interruption, recorded_at, unconfirmed)
+                    VALUES (@id, @user, @session, @messages, @at, @state, @retries, @next, @error, @blob, @synced, @interruption, @recorded, @unconfirmed)
                     ON CONFLICT (id) DO NOTHING
                     """, ("id", row.Id), ("user", row.UserId), ("session", row.SessionId), ("messages", row.Messages),
                     ("at", row.Timestamp.ToUniversalTime()), ("state", (short)entry.State), ("retries", entry.RetryCount),
                     ("next", entry.NextAttemptAt.ToUniversalTime()), ("error", entry.LastError), ("blob", entry.BlobId),
-                    ("synced", entry.SyncedAt?.ToUniversalTime()), ("interruption", row.Interruption));
+                    ("synced", entry.SyncedAt?.ToUniversalTime()), ("interruption", row.Interruption),
+                    ("recorded", entry.RecordedAt == default ? null : entry.RecordedAt.ToUniversalTime()), ("unconfirmed", entry.OutcomeUnknown));
                 added += await insert.ExecuteNonQueryAsync(ct);
             }
             return added;
@@ -385,6 +471,19 @@ public sealed class PostgresJournal : IDialogueJournal
         await using var command = Command(c, sql, parameters);
         return await command.ExecuteNonQueryAsync(ct);
     }, ct);
+
+    private Task<List<T>> QueryRowsAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken ct, params (string, object?)[] parameters) =>
+        RunAsync(async c =>
+        {
+            await using var command = Command(c, sql, parameters);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(read(reader));
+            }
+            return rows;
+        }, ct);
 
     private Task<List<JournalEntry>> QueryAsync(string sql, CancellationToken ct, params (string, object?)[] parameters) => RunAsync(async c =>
     {
@@ -454,7 +553,13 @@ public sealed class PostgresJournal : IDialogueJournal
                 reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
                 reader.IsDBNull(10) ? null : reader.GetGuid(10),
-                reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11)));
+                reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11))
+            {
+                Seq = reader.GetInt64(13),
+                // A row from before recorded_at was kept counts from its own time.
+                RecordedAt = reader.GetFieldValue<DateTimeOffset>(reader.IsDBNull(14) ? 4 : 14),
+                OutcomeUnknown = reader.GetBoolean(15),
+            });
         }
         return entries;
     }

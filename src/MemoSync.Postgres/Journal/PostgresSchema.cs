@@ -43,6 +43,11 @@ internal static class PostgresSchema
         """,
         // 2: why a turn's assistant message stops short, if it does.
         "ALTER TABLE turns ADD COLUMN interruption text;",
+        // 3: when this journal took each turn (the latency counts from it), and an attempt whose answer was lost.
+        """
+        ALTER TABLE turns ADD COLUMN recorded_at timestamptz;
+        ALTER TABLE turns ADD COLUMN unconfirmed boolean NOT NULL DEFAULT false;
+        """,
     ];
 
     /// <summary>The version this MemoSync writes.</summary>

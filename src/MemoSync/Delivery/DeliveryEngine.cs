@@ -247,6 +247,10 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
     private void Settle(HeldTurn held, DeliveryOutcome? outcome)
     {
         var now = _time.GetUtcNow();
+        if (outcome is { } settled)
+        {
+            LogTurn(_logger, held.Entry.Turn.Id, held.Entry.Turn.Messages.Count, held.Entry.RetryCount + 1, settled);
+        }
         switch (outcome)
         {
             case DeliveryOutcome.Synced:
@@ -326,6 +330,10 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
         var claimed = await _journal.ClaimDueAsync(Math.Min(room, _options.ClaimBatch), Lease, CancellationToken.None);
         var leaseEnds = now + _options.Lease;
         var taken = claimed.Turns.Count(entry => _held.Add(entry, leaseEnds));
+        if (taken > 0)
+        {
+            LogFound(_logger, taken);
+        }
         Interlocked.Add(ref _load, taken);
         Statistics.Taken(taken);
         Known(claimed.Turns.Count > 0 ? claimed.Turns.Max(e => e.Seq) : 0);
@@ -466,6 +474,12 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
     {
         public static readonly Signal Wake = new(SignalKind.Wake);
     }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Found {Count} unsynced turns, delivering...")]
+    private static partial void LogFound(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "  turn {TurnId} ({Messages} messages), attempt {Attempt}: {Outcome}")]
+    private static partial void LogTurn(ILogger logger, Guid turnId, int messages, int attempt, DeliveryOutcome outcome);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Memobase refused the token or URL: delivery paused for {Seconds} s; turns wait in the journal, no retry is charged")]
     private static partial void LogPaused(ILogger logger, double seconds);

@@ -47,7 +47,7 @@ public sealed class AddMemoSyncTests : IDisposable
         await host.StopAsync();
 
         Assert.Equal((20L, 0L), (server.Emulator.GetStats().BlobsReceived, server.Emulator.GetStats().Duplicates));
-        Assert.Equal(20, host.Services.GetRequiredService<RealtimeSyncWorker>().Statistics.SyncedCount);
+        Assert.Equal(20, host.Services.GetRequiredService<DeliveryEngine>().Statistics.SyncedCount);
         Assert.Equal(20, (await host.Services.GetRequiredService<IDialogueJournal>().GetStatusAsync()).Synced);
     }
 

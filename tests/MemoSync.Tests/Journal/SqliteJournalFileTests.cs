@@ -38,15 +38,12 @@ public sealed class SqliteJournalFileTests : IDisposable
         var first = Enumerable.Range(0, 64).Select(i => Turn.Create($"user-{i}", null, [new(ChatMessage.UserRole, $"turn {i}")], TimeProvider.System)).ToList();
         await journal.AppendManyAsync(first);
         var (delivered, waiting) = (first[..32], first[32..]);
-        foreach (var turn in delivered)
-        {
-            Assert.NotNull(await journal.TryClaimAsync(turn.Id, "worker", TimeSpan.FromMinutes(1)));
-        }
+        Assert.Equal(delivered.Select(t => t.Id), (await journal.ClaimDueAsync(32, new TurnLease("worker", TimeSpan.FromMinutes(1)))).Turns.Select(e => e.Turn.Id));
         var before = journal.Commits;
         // An import of a turn whose id the journal holds breaks a constraint: its own failure, amid everyone else's writes.
         var clash = new ImportedTurn(first[0], Synced: false, RetryCount: 0, ContentHash: "clash");
 
-        var claims = waiting.Select(t => Task.Run(() => journal.TryClaimAsync(t.Id, "worker", TimeSpan.FromMinutes(1)))).ToList();
+        var claims = waiting.Select(_ => Task.Run(async () => (await journal.ClaimDueAsync(1, new TurnLease("worker", TimeSpan.FromMinutes(1)))).Turns)).ToList();
         var outcomes = delivered.Select(t => Task.Run(() => journal.MarkSyncedAsync(t.Id, "worker", null))).ToList();
         var import = Task.Run(() => journal.ImportAsync([clash]));
         var appends = Enumerable.Range(0, 64).Select(i => Task.Run(() => journal.AppendAsync(NewTurn($"more {i}")))).ToList();
@@ -54,7 +51,7 @@ public sealed class SqliteJournalFileTests : IDisposable
         var e = await Assert.ThrowsAsync<JournalUnavailableException>(() => import);
         Assert.Contains("could not import", e.Message, StringComparison.Ordinal);
         await Task.WhenAll(appends);
-        Assert.All(await Task.WhenAll(claims), Assert.NotNull);
+        Assert.Equal(waiting.Select(t => t.Id).Order(), (await Task.WhenAll(claims)).SelectMany(c => c).Select(e => e.Turn.Id).Order());
         Assert.All(await Task.WhenAll(outcomes), Assert.True);
         var status = await journal.GetStatusAsync();
         Assert.Equal((96L, 32L), (status.Pending, status.Synced));

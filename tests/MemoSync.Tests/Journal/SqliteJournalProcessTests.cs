@@ -78,11 +78,11 @@ public sealed class SqliteJournalProcessTests(ITestOutputHelper output) : IDispo
             Assert.Contains(turn.Id.ToString(), holder.Lines);
             await holder.KillAsync();
         }
-        Assert.Empty(await journal.ClaimDueAsync(10, "survivor", TimeSpan.FromMinutes(1)));
+        Assert.Empty((await journal.ClaimDueAsync(10, new TurnLease("survivor", TimeSpan.FromMinutes(1)))).Turns);
 
         var leaseUntil = (await journal.GetAsync(turn.Id))!.LeaseUntil!.Value;
         await Task.Delay(leaseUntil - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(50));
-        Assert.Equal(turn.Id, Assert.Single(await journal.ClaimDueAsync(10, "survivor", TimeSpan.FromMinutes(1))).Turn.Id);
+        Assert.Equal(turn.Id, Assert.Single((await journal.ClaimDueAsync(10, new TurnLease("survivor", TimeSpan.FromMinutes(1)))).Turns).Turn.Id);
     }
 
     private string IntegrityCheck()

@@ -30,9 +30,10 @@ public sealed class RetentionLatencyTests(ITestOutputHelper output) : IDisposabl
 
         await using var server = await RunningEmulator.StartAsync();
         await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = path });
-        var delivering = new DeliveryOptions { RealtimeGrace = TimeSpan.Zero };
+        var delivering = new DeliveryOptions();
         var delivery = new TurnDelivery(server.Client, journal, delivering, TimeProvider.System, NullLogger<TurnDelivery>.Instance);
-        await using var worker = new RealtimeSyncWorker(journal, delivery, delivering, new WorkerOptions(), TimeProvider.System, NullLogger<RealtimeSyncWorker>.Instance);
+        await using var worker = new DeliveryEngine(journal, delivery, delivering, TimeProvider.System, NullLogger<DeliveryEngine>.Instance);
+        worker.Start();
         var recorders = Enumerable.Range(0, 4).Select(i => new DialogueRecorder(journal, worker, $"live-{i}", null, TimeProvider.System)).ToList();
         // Users exist before the purge, so every measured delivery is one insert.
         await RecordAsync(recorders, 1);

@@ -12,18 +12,18 @@ namespace MemoSync.Tests.Realtime;
 
 /// <summary>
 /// The realtime client and the turn assembler over a real WebSocket on loopback, against the emulator's scripted
-/// realtime endpoint; the turns go through the journal and the real-time worker to the emulator's Memobase.
+/// realtime endpoint; the turns go through the journal and the delivery engine to the emulator's Memobase.
 /// </summary>
 public sealed class RealtimeSessionTests : IAsyncLifetime
 {
     private const string User = "alice";
     private const string LongAnswer = "Sunday tennis is a fine habit and the courts by the river open at eight";
     private readonly TempDirectory _dir = new();
-    private readonly DeliveryOptions _delivering = new() { RetryDelay = TimeSpan.FromMilliseconds(10), RealtimeGrace = TimeSpan.Zero };
+    private readonly DeliveryOptions _delivering = new() { RetryDelay = TimeSpan.FromMilliseconds(10) };
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));
     private RunningEmulator _server = null!;
     private SqliteJournal _journal = null!;
-    private RealtimeSyncWorker _worker = null!;
+    private DeliveryEngine _worker = null!;
     private RealtimeTurnAssembler _assembler = null!;
 
     public async Task InitializeAsync()
@@ -31,7 +31,8 @@ public sealed class RealtimeSessionTests : IAsyncLifetime
         _server = await RunningEmulator.StartAsync(o => o.PersistentChatBlobs = true);
         _journal = SqliteJournal.Open(new SqliteJournalOptions { Path = _dir.File("memosync.db") });
         var delivery = new TurnDelivery(_server.Client, _journal, _delivering, TimeProvider.System, NullLogger<TurnDelivery>.Instance);
-        _worker = new RealtimeSyncWorker(_journal, delivery, _delivering, new WorkerOptions(), TimeProvider.System, NullLogger<RealtimeSyncWorker>.Instance);
+        _worker = new DeliveryEngine(_journal, delivery, _delivering, TimeProvider.System, NullLogger<DeliveryEngine>.Instance);
+        _worker.Start();
         _assembler = new RealtimeTurnAssembler(new DialogueRecorder(_journal, _worker, User, "voice-1", TimeProvider.System));
     }
 
