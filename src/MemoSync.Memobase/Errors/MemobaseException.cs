@@ -8,7 +8,7 @@ public sealed class MemobaseException : Exception
 {
     /// <summary>Creates the exception; <paramref name="message"/> must already be free of secrets.</summary>
     public MemobaseException(string operation, MemobaseErrorKind kind, string message, int? httpStatus = null, int? errno = null,
-        string? errmsg = null, TimeSpan? retryAfter = null, Exception? inner = null)
+        string? errmsg = null, TimeSpan? retryAfter = null, Exception? inner = null, bool outcomeUnknown = false)
         : base(message, inner)
     {
         Operation = operation;
@@ -17,6 +17,7 @@ public sealed class MemobaseException : Exception
         Errno = errno;
         Errmsg = errmsg ?? "";
         RetryAfter = retryAfter;
+        OutcomeUnknown = outcomeUnknown;
     }
 
     /// <summary>The call that failed, e.g. <c>insert blob</c>.</summary>
@@ -36,6 +37,14 @@ public sealed class MemobaseException : Exception
 
     /// <summary>How long the server asked to wait (<c>Retry-After</c>), if it did.</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>
+    /// True when the request may have reached the server but no answer came back: the timeout fired after it
+    /// was sent, the connection was reset or closed after it was written, or the answer was cut while being read.
+    /// An insert that failed so may have been stored: inserting it again may store it twice. False when nothing
+    /// was sent (connection refused, name not resolved) or an answer came.
+    /// </summary>
+    public bool OutcomeUnknown { get; }
 
     /// <summary>True for errno 503, the project's token quota: retry, but only after a long wait.</summary>
     public bool IsQuotaExhausted => Errno == 503;
