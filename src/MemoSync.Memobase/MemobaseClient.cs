@@ -152,6 +152,25 @@ public sealed class MemobaseClient
         return (await FetchAsync(HttpMethod.Get, $"users/blobs/{id}/{blobType}{query}", null, Json.ApiEnvelopeIdsData, "list blobs", ct)).Ids;
     }
 
+    /// <summary>
+    /// Finds the blob of the user whose <c>fields[<paramref name="field"/>]</c> is the string <paramref name="value"/>
+    /// (for example the turn id MemoSync puts in <c>memosync_turn_id</c>), looking at the most recent blobs first, and
+    /// returns its id; null when none is found within <paramref name="maxRequests"/> HTTP requests in all (list and get
+    /// requests alike), or when the user does not exist. Chat blobs are deleted once their buffer is processed (unless the
+    /// server keeps them, <c>persistent_chat_blobs</c>), so a blob not found may still have been delivered: a found blob
+    /// proves a delivery, a missing one proves nothing. Blobs inserted or deleted meanwhile may be missed.
+    /// </summary>
+    /// <exception cref="MemobaseException">A list or get request failed (other than a blob gone since it was listed).</exception>
+    public Task<Guid?> FindBlobByFieldAsync(MemobaseUserId id, string field, string value, string blobType = BlobType.Chat, int maxRequests = 20,
+        CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        ArgumentNullException.ThrowIfNull(value);
+        CheckBlobType(blobType);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRequests);
+        return new BlobFinder(this, id, blobType, maxRequests).FindAsync(field, value, ct);
+    }
+
     // ---- buffer
 
     /// <summary><c>POST /users/buffer/{user_id}/{buffer_type}</c>: processes the buffer now; with <paramref name="waitProcess"/>, returns what it changed.</summary>
