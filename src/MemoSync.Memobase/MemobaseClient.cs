@@ -313,9 +313,9 @@ public sealed class MemobaseClient
         {
             var sent = e is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
                 or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError };
-            var what = sent ? "the connection was lost after the request was sent, the outcome is unknown" : "no answer";
-            throw Fail(new MemobaseException(operation, MemobaseErrorKind.Transient,
-                $"Memobase {operation} failed: {what} from {_apiRoot.GetLeftPart(UriPartial.Authority)} ({Redact(e.Message)})", inner: e,
+            var server = _apiRoot.GetLeftPart(UriPartial.Authority);
+            var what = sent ? $"the connection to {server} was lost after the request was sent, so the outcome is unknown" : $"no answer from {server}";
+            throw Fail(new MemobaseException(operation, MemobaseErrorKind.Transient, $"Memobase {operation} failed: {what} ({Redact(e.Message)})", inner: e,
                 outcomeUnknown: sent));
         }
         using (response)
