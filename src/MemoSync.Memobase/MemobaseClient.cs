@@ -21,10 +21,21 @@ namespace MemoSync.Memobase;
 public sealed class MemobaseClient
 {
     private static readonly MemobaseJsonContext Json = MemobaseJsonContext.Default;
+
+    /// <summary>
+    /// The wire types read strictly: a property the type requires (an <c>id</c>) missing, or null where the type has
+    /// no null (a list of ids), fails the read, so no caller meets a null or an empty id the server never sends.
+    /// </summary>
+    private static readonly JsonSerializerOptions StrictAnswers = new(Json.Options)
+    {
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
     private readonly HttpClient _http;
     private readonly Uri _apiRoot;
     private readonly string _token;
     private readonly TimeSpan _timeout;
+    private readonly TimeSpan _maxRetryAfter;
     private readonly ILogger _logger;
 
     /// <summary>Creates a client on <paramref name="http"/> (for example from IHttpClientFactory).</summary>
@@ -41,6 +52,7 @@ public sealed class MemobaseClient
         _apiRoot = options.ApiRoot();
         _token = options.Token;
         _timeout = options.Timeout;
+        _maxRetryAfter = options.MaxRetryAfter;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
@@ -62,13 +74,13 @@ public sealed class MemobaseClient
     public async Task<MemobaseUserId> CreateUserAsync(MemobaseUserId? id = null, JsonObject? data = null, CancellationToken ct = default)
     {
         var body = Body(new UserData(data, id?.Value), Json.UserData);
-        var created = await SendAsync(HttpMethod.Post, "users", body, Json.ApiEnvelopeIdData, "create user", ct);
-        return MemobaseUserId.FromGuid(created!.Id);
+        var created = await FetchAsync(HttpMethod.Post, "users", body, Json.ApiEnvelopeIdData, "create user", ct);
+        return MemobaseUserId.FromGuid(created.Id);
     }
 
     /// <summary><c>GET /users/{user_id}</c>; a missing user is a <see cref="MemobaseErrorKind.MissingUser"/> failure.</summary>
-    public async Task<UserData> GetUserAsync(MemobaseUserId id, CancellationToken ct = default) =>
-        (await SendAsync(HttpMethod.Get, $"users/{id}", null, Json.ApiEnvelopeUserData, "get user", ct))!;
+    public Task<UserData> GetUserAsync(MemobaseUserId id, CancellationToken ct = default) =>
+        FetchAsync(HttpMethod.Get, $"users/{id}", null, Json.ApiEnvelopeUserData, "get user", ct);
 
     /// <summary>Gets the user, creating it (with <paramref name="data"/>) when it does not exist.</summary>
     public async Task<UserData> GetOrCreateUserAsync(MemobaseUserId id, JsonObject? data = null, CancellationToken ct = default)
@@ -117,16 +129,16 @@ public sealed class MemobaseClient
     }
 
     /// <summary><c>POST /blobs/insert/{user_id}</c>: inserts a blob of any type.</summary>
-    public async Task<BlobInsertData> InsertBlobAsync(MemobaseUserId id, Blob blob, bool waitProcess = false, CancellationToken ct = default)
+    public Task<BlobInsertData> InsertBlobAsync(MemobaseUserId id, Blob blob, bool waitProcess = false, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(blob);
         var query = new QueryBuilder().Add("wait_process", waitProcess);
-        return (await SendAsync(HttpMethod.Post, $"blobs/insert/{id}{query}", Body(blob, Json.Blob), Json.ApiEnvelopeBlobInsertData, InsertOperation, ct))!;
+        return FetchAsync(HttpMethod.Post, $"blobs/insert/{id}{query}", Body(blob, Json.Blob), Json.ApiEnvelopeBlobInsertData, InsertOperation, ct);
     }
 
     /// <summary><c>GET /blobs/{user_id}/{blob_id}</c>.</summary>
-    public async Task<Blob> GetBlobAsync(MemobaseUserId id, Guid blobId, CancellationToken ct = default) =>
-        (await SendAsync(HttpMethod.Get, $"blobs/{id}/{blobId}", null, Json.ApiEnvelopeBlob, "get blob", ct))!;
+    public Task<Blob> GetBlobAsync(MemobaseUserId id, Guid blobId, CancellationToken ct = default) =>
+        FetchAsync(HttpMethod.Get, $"blobs/{id}/{blobId}", null, Json.ApiEnvelopeBlob, "get blob", ct);
 
     /// <summary><c>DELETE /blobs/{user_id}/{blob_id}</c>.</summary>
     public Task DeleteBlobAsync(MemobaseUserId id, Guid blobId, CancellationToken ct = default) =>
@@ -140,7 +152,26 @@ public sealed class MemobaseClient
         ArgumentOutOfRangeException.ThrowIfNegative(page);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
         var query = new QueryBuilder().Add("page", page).Add("page_size", pageSize);
-        return (await SendAsync(HttpMethod.Get, $"users/blobs/{id}/{blobType}{query}", null, Json.ApiEnvelopeIdsData, "list blobs", ct))!.Ids;
+        return (await FetchAsync(HttpMethod.Get, $"users/blobs/{id}/{blobType}{query}", null, Json.ApiEnvelopeIdsData, "list blobs", ct)).Ids;
+    }
+
+    /// <summary>
+    /// Finds the blob of the user whose <c>fields[<paramref name="field"/>]</c> is the string <paramref name="value"/>
+    /// (for example the turn id MemoSync puts in <c>memosync_turn_id</c>), looking at the most recent blobs first, and
+    /// returns its id; null when none is found within <paramref name="maxRequests"/> HTTP requests in all (list and get
+    /// requests alike), or when the user does not exist. Chat blobs are deleted once their buffer is processed (unless the
+    /// server keeps them, <c>persistent_chat_blobs</c>), so a blob not found may still have been delivered: a found blob
+    /// proves a delivery, a missing one proves nothing. Blobs inserted or deleted meanwhile may be missed.
+    /// </summary>
+    /// <exception cref="MemobaseException">A list or get request failed (other than a blob gone since it was listed).</exception>
+    public Task<Guid?> FindBlobByFieldAsync(MemobaseUserId id, string field, string value, string blobType = BlobType.Chat, int maxRequests = 20,
+        CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        ArgumentNullException.ThrowIfNull(value);
+        CheckBlobType(blobType);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRequests);
+        return new BlobFinder(this, id, blobType, maxRequests).FindAsync(field, value, ct);
     }
 
     // ---- buffer
@@ -165,7 +196,7 @@ public sealed class MemobaseClient
             throw new ArgumentException($"Buffer status must be idle, processing, failed or done, got '{status}'", nameof(status));
         }
         var query = new QueryBuilder().Add("status", status);
-        return (await SendAsync(HttpMethod.Get, $"users/buffer/capacity/{id}/{blobType}{query}", null, Json.ApiEnvelopeIdsData, "buffer capacity", ct))!.Ids;
+        return (await FetchAsync(HttpMethod.Get, $"users/buffer/capacity/{id}/{blobType}{query}", null, Json.ApiEnvelopeIdsData, "buffer capacity", ct)).Ids;
     }
 
     // ---- profiles
@@ -175,14 +206,14 @@ public sealed class MemobaseClient
     {
         var q = new QueryBuilder();
         query?.AddTo(q);
-        return (await SendAsync(HttpMethod.Get, $"users/profile/{id}{q}", null, Json.ApiEnvelopeUserProfilesData, "get profiles", ct))!.Profiles;
+        return (await FetchAsync(HttpMethod.Get, $"users/profile/{id}{q}", null, Json.ApiEnvelopeUserProfilesData, "get profiles", ct)).Profiles;
     }
 
     /// <summary><c>POST /users/profile/{user_id}</c>: adds a profile and returns its id.</summary>
     public async Task<Guid> AddProfileAsync(MemobaseUserId id, string content, string topic, string subTopic, CancellationToken ct = default)
     {
         var body = ProfileBody(content, topic, subTopic);
-        return (await SendAsync(HttpMethod.Post, $"users/profile/{id}", body, Json.ApiEnvelopeIdData, "add profile", ct))!.Id;
+        return (await FetchAsync(HttpMethod.Post, $"users/profile/{id}", body, Json.ApiEnvelopeIdData, "add profile", ct)).Id;
     }
 
     /// <summary><c>PUT /users/profile/{user_id}/{profile_id}</c>.</summary>
@@ -200,7 +231,7 @@ public sealed class MemobaseClient
     {
         var q = new QueryBuilder();
         query?.AddTo(q);
-        return (await SendAsync(HttpMethod.Get, $"users/context/{id}{q}", null, Json.ApiEnvelopeContextData, "get context", ct))!.Context;
+        return (await FetchAsync(HttpMethod.Get, $"users/context/{id}{q}", null, Json.ApiEnvelopeContextData, "get context", ct)).Context;
     }
 
     /// <summary><c>GET /users/event/{user_id}</c>: the latest events.</summary>
@@ -208,7 +239,7 @@ public sealed class MemobaseClient
         CancellationToken ct = default)
     {
         var query = new QueryBuilder().Add("topk", topK).Add("max_token_size", maxTokenSize).Add("need_summary", needSummary);
-        return (await SendAsync(HttpMethod.Get, $"users/event/{id}{query}", null, Json.ApiEnvelopeUserEventsData, "get events", ct))!.Events;
+        return (await FetchAsync(HttpMethod.Get, $"users/event/{id}{query}", null, Json.ApiEnvelopeUserEventsData, "get events", ct)).Events;
     }
 
     /// <summary><c>GET /users/event/search/{user_id}</c>: events related to <paramref name="query"/>.</summary>
@@ -218,46 +249,19 @@ public sealed class MemobaseClient
         ArgumentException.ThrowIfNullOrWhiteSpace(query);
         var q = new QueryBuilder().Add("query", query).Add("topk", topK).Add("similarity_threshold", similarityThreshold)
             .Add("time_range_in_days", timeRangeInDays);
-        return (await SendAsync(HttpMethod.Get, $"users/event/search/{id}{q}", null, Json.ApiEnvelopeUserEventsData, "search events", ct))!.Events;
+        return (await FetchAsync(HttpMethod.Get, $"users/event/search/{id}{q}", null, Json.ApiEnvelopeUserEventsData, "search events", ct)).Events;
     }
 
     // ---- project
 
     /// <summary><c>GET /project/profile_config</c>: the project's profile configuration (YAML), or null.</summary>
     public async Task<string?> GetProfileConfigAsync(CancellationToken ct = default) =>
-        (await SendAsync(HttpMethod.Get, "project/profile_config", null, Json.ApiEnvelopeProfileConfigData, "get profile config", ct))!.ProfileConfig;
+        (await FetchAsync(HttpMethod.Get, "project/profile_config", null, Json.ApiEnvelopeProfileConfigData, "get profile config", ct)).ProfileConfig;
 
     /// <summary><c>POST /project/profile_config</c>: replaces the project's profile configuration.</summary>
     public Task UpdateProfileConfigAsync(string? profileConfig, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, "project/profile_config", Body(new ProfileConfigData(profileConfig), Json.ProfileConfigData),
             Json.ApiEnvelopeJsonNode, "update profile config", ct);
-
-    /// <summary>
-    /// Looks among the user's blobs of <paramref name="blobType"/> for one whose <c>fields[field]</c> is <paramref name="value"/>,
-    /// with at most <paramref name="maxRequests"/> requests; null when none was found within them, or the user is unknown.
-    /// </summary>
-    public async Task<Guid?> FindBlobByFieldAsync(MemobaseUserId id, string field, string value, string blobType = BlobType.Chat, int maxRequests = 20,
-        CancellationToken ct = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxRequests, 2);
-        IReadOnlyList<Guid> ids;
-        try
-        {
-            ids = await ListBlobIdsAsync(id, blobType, 0, maxRequests - 1, ct);
-        }
-        catch (MemobaseException e) when (e.Kind == MemobaseErrorKind.MissingUser)
-        {
-            return null;
-        }
-        foreach (var blobId in ids.Reverse())
-        {
-            if ((await GetBlobAsync(id, blobId, ct)).Fields?[field] is JsonValue stored && stored.TryGetValue<string>(out var text) && text == value)
-            {
-                return blobId;
-            }
-        }
-        return null;
-    }
 
     // ---- plumbing
 
@@ -282,8 +286,13 @@ public sealed class MemobaseClient
     private static StringContent Body<T>(T value, JsonTypeInfo<T> type) =>
         new(JsonSerializer.Serialize(value, type), Encoding.UTF8, "application/json");
 
+    /// <summary><see cref="SendAsync{T}"/> for a call whose answer must carry <c>data</c>: an answer without it is a transient failure.</summary>
+    private async Task<T> FetchAsync<T>(HttpMethod method, string path, HttpContent? body, JsonTypeInfo<ApiEnvelope<T>> type, string operation,
+        CancellationToken ct) where T : class =>
+        (await SendAsync(method, path, body, type, operation, ct, needsData: true))!;
+
     private async Task<T?> SendAsync<T>(HttpMethod method, string path, HttpContent? body, JsonTypeInfo<ApiEnvelope<T>> type, string operation,
-        CancellationToken ct)
+        CancellationToken ct, bool needsData = false)
     {
         using var request = new HttpRequestMessage(method, new Uri(_apiRoot, path)) { Content = body };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
@@ -295,17 +304,22 @@ public sealed class MemobaseClient
         try
         {
             response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
-            text = await response.Content.ReadAsStringAsync(timeout.Token);
+            text = await ReadAsync(response, operation, timeout.Token);
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
+            // Whether the request had left when the time ran out cannot be told: it may have been served.
             throw Fail(new MemobaseException(operation, MemobaseErrorKind.Transient,
-                $"Memobase {operation} timed out after {_timeout.TotalSeconds:0.###} s", inner: e));
+                $"Memobase {operation} timed out after {_timeout.TotalSeconds:0.###} s", inner: e, outcomeUnknown: true));
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw Fail(new MemobaseException(operation, MemobaseErrorKind.Transient,
-                $"Memobase {operation} failed: no answer from {_apiRoot.GetLeftPart(UriPartial.Authority)} ({Redact(e.Message)})", inner: e));
+            var sent = e is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+                or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError };
+            var server = _apiRoot.GetLeftPart(UriPartial.Authority);
+            var what = sent ? $"the connection to {server} was lost after the request was sent, so the outcome is unknown" : $"no answer from {server}";
+            throw Fail(new MemobaseException(operation, MemobaseErrorKind.Transient, $"Memobase {operation} failed: {what} ({Redact(e.Message)})", inner: e,
+                outcomeUnknown: sent));
         }
         using (response)
         {
@@ -316,21 +330,26 @@ public sealed class MemobaseClient
             ApiEnvelope<T>? envelope;
             try
             {
-                envelope = JsonSerializer.Deserialize(text, type);
+                envelope = (ApiEnvelope<T>?)JsonSerializer.Deserialize(text, StrictAnswers.GetTypeInfo(type.Type));
             }
             catch (JsonException e)
             {
-                throw Fail(new MemobaseException(operation, MemobaseErrorKind.Transient,
-                    $"Memobase {operation} answered HTTP 200 with a body that is not the API's envelope: {e.Message}", 200, inner: e));
+                throw Fail(Unexpected(operation, $"a body that is not the API's envelope of the expected shape ({e.Message})", text, e));
             }
-            if (envelope is null || envelope.Errno != 0)
+            if (envelope is null)
             {
-                var errno = envelope?.Errno ?? 500;
+                throw Fail(Unexpected(operation, "no envelope", text));
+            }
+            if (envelope.Errno != 0)
+            {
                 // Classified by what the server said; only what is shown is redacted.
-                var errmsg = envelope?.Errmsg ?? "empty answer";
-                var shown = Redact(errmsg);
-                throw Fail(new MemobaseException(operation, ErrorClassifier.ForErrno(errno, errmsg, operation == InsertOperation),
-                    $"Memobase {operation} failed: errno {errno}: {shown}", 200, errno, shown));
+                var shown = Redact(envelope.Errmsg);
+                throw Fail(new MemobaseException(operation, ErrorClassifier.ForErrno(envelope.Errno, envelope.Errmsg, operation == InsertOperation),
+                    $"Memobase {operation} failed: errno {envelope.Errno}: {shown}", 200, envelope.Errno, shown));
+            }
+            if (needsData && envelope.Data is null)
+            {
+                throw Fail(Unexpected(operation, "no data", text));
             }
             if (_logger.IsEnabled(LogLevel.Debug))
             {
@@ -341,35 +360,94 @@ public sealed class MemobaseClient
         }
     }
 
+    /// <summary>The body as text; a body that cannot be decoded (an unknown charset) is a transient failure, not an <see cref="InvalidOperationException"/>.</summary>
+    private async Task<string> ReadAsync(HttpResponseMessage response, string operation, CancellationToken ct)
+    {
+        try
+        {
+            return await response.Content.ReadAsStringAsync(ct);
+        }
+        catch (InvalidOperationException e)
+        {
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            throw Fail(new MemobaseException(operation, MemobaseErrorKind.Transient,
+                $"Memobase {operation} answered HTTP {status} with a body that cannot be read: {Redact(e.Message)}", status, inner: e,
+                outcomeUnknown: status == 200));
+        }
+    }
+
+    /// <summary>
+    /// An HTTP 200 that is not the answer the call expects (not JSON, an HTML page, <c>data</c> missing or of another shape):
+    /// nothing Memobase answers, so something in the way; the work may have been done, so its outcome is unknown.
+    /// </summary>
+    private MemobaseException Unexpected(string operation, string what, string text, Exception? inner = null)
+    {
+        var shown = Redact(Truncate(text));
+        return new MemobaseException(operation, MemobaseErrorKind.Transient,
+            $"Memobase {operation} answered HTTP 200 with {Redact(what)}: {shown}", 200, errmsg: shown, inner: inner, outcomeUnknown: true);
+    }
+
     /// <summary>The failure an HTTP error answer means: classified by the raw <paramref name="text"/>, shown with the token redacted.</summary>
     private MemobaseException HttpFailure(string operation, HttpResponseMessage response, string text)
     {
         var status = (int)response.StatusCode;
-        string? detail = null;
-        int? errno = null;
+        var (fromServer, detail, errno) = ServerJson(text);
+        var kind = ErrorClassifier.ForStatus(status, fromServer, detail);
+        var hint = (kind, status) switch
+        {
+            (MemobaseErrorKind.Configuration, 404) => " (is the URL the Memobase server root?)",
+            (MemobaseErrorKind.Configuration, 405) => " (is the server a Memobase of API 0.0.40?)",
+            (MemobaseErrorKind.Configuration, _) => " (is the token right?)",
+            (MemobaseErrorKind.Transient, 404 or 405) => " (not Memobase's answer: a proxy in the way?)",
+            _ => "",
+        };
+        var shown = Redact(detail ?? Truncate(text));
+        return new MemobaseException(operation, kind, $"Memobase {operation} failed: HTTP {status}{hint}: {shown}", status, errno, shown,
+            RetryAfter(response));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> is the server's JSON error (FastAPI's <c>{"detail": ...}</c> or the envelope), with its
+    /// message (<c>errmsg</c>, or <c>detail</c>: as is when a string, else as JSON) and errno. Anything else (a proxy's page,
+    /// a plain-text 500, JSON of another shape) is not.
+    /// </summary>
+    private static (bool FromServer, string? Detail, int? Errno) ServerJson(string text)
+    {
+        JsonNode? node;
         try
         {
-            var node = JsonNode.Parse(text);
-            detail = node?["errmsg"]?.GetValue<string>() ?? node?["detail"]?.ToJsonString();
-            errno = node?["errno"]?.GetValue<int>();
+            node = JsonNode.Parse(text);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (JsonException)
         {
-            // Not JSON (a proxy's page, a plain-text 500): the status alone classifies it.
+            return (false, null, null);
         }
-        var notFoundRoot = status == 404 && detail == "\"Not Found\"";
-        var kind = ErrorClassifier.ForStatus(status, notFoundRoot);
-        var retryAfter = response.Headers.RetryAfter switch
+        if (node is not JsonObject json || !(json.ContainsKey("detail") || json.ContainsKey("errno")))
+        {
+            return (false, null, null);
+        }
+        var errno = json["errno"] is JsonValue e && e.TryGetValue<int>(out var n) ? n : (int?)null;
+        return (true, AsText(json["errmsg"]) ?? AsText(json["detail"]), errno);
+    }
+
+    private static string? AsText(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => node.ToJsonString(),
+    };
+
+    /// <summary>The server's <c>Retry-After</c> within [0, <see cref="MemobaseClientOptions.MaxRetryAfter"/>]; none when absent or unreadable.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var asked = response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
             { Date: { } date } => date - DateTimeOffset.UtcNow,
             _ => (TimeSpan?)null,
         };
-        var hint = kind == MemobaseErrorKind.Configuration
-            ? status == 404 ? " (is the URL the Memobase server root?)" : " (is the token right?)"
-            : "";
-        var shown = Redact(detail ?? Truncate(text));
-        return new MemobaseException(operation, kind, $"Memobase {operation} failed: HTTP {status}{hint}: {shown}", status, errno, shown, retryAfter);
+        return asked is { } wait ? TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0, _maxRetryAfter.Ticks)) : null;
     }
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";

@@ -12,6 +12,13 @@ public sealed class MemobaseClientOptions
     /// <summary>How long one request may take before it counts as a transient failure. Default 30 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The longest wait a <c>Retry-After</c> header can ask for. A longer one (say 2000000000 seconds) is cut to
+    /// this, and one in the past counts as 0, so <see cref="Errors.MemobaseException.RetryAfter"/> is always
+    /// between 0 and this. Default 1 hour.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The first reason these options cannot work, or <c>null</c>.</summary>
     public string? Validate()
     {
@@ -26,6 +33,10 @@ public sealed class MemobaseClientOptions
         if (Token.Any(char.IsControl))
         {
             return "Memobase Token contains control characters";
+        }
+        if (MaxRetryAfter < TimeSpan.Zero)
+        {
+            return $"Memobase MaxRetryAfter must not be negative, got {MaxRetryAfter}";
         }
         return Timeout <= TimeSpan.Zero ? $"Memobase Timeout must be positive, got {Timeout}" : null;
     }

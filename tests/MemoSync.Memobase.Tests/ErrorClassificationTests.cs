@@ -44,8 +44,41 @@ public class ErrorClassificationTests : EmulatorTest
     {
         var client = ClientFor(Server.Emulator.BaseAddress.ToString(), RunningEmulatorToken, TimeSpan.FromMilliseconds(100));
         var e = await FailingInsert(new FaultSettings { LatencyMinMs = 2000, LatencyMaxMs = 2000 }, client);
-        Assert.Equal((MemobaseErrorKind.Transient, (int?)null), (e.Kind, e.HttpStatus));
+        Assert.Equal((MemobaseErrorKind.Transient, (int?)null, true), (e.Kind, e.HttpStatus, e.OutcomeUnknown));
         Assert.Contains("timed out", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_insert_stored_whose_answer_is_cut_is_an_unknown_outcome()
+    {
+        var e = await FailingInsert(new FaultSettings { LostAnswerRate = 1 });
+        Assert.Equal((MemobaseErrorKind.Transient, true), (e.Kind, e.OutcomeUnknown));
+        Assert.Equal((1L, 1L), (Server.Emulator.GetStats().BlobsReceived, Server.Emulator.GetStats().LostAnswers));
+    }
+
+    [Fact]
+    public async Task A_server_that_is_down_refuses_the_connection_and_the_outcome_is_known()
+    {
+        var emulator = await MemobaseEmulator.StartAsync(new EmulatorOptions { Port = 0, AccessToken = RunningEmulatorToken });
+        var client = ClientFor(emulator.BaseAddress.ToString(), RunningEmulatorToken);
+        var user = await client.CreateUserAsync(NewUser());
+        await emulator.DisposeAsync();
+        var e = await Assert.ThrowsAsync<MemobaseException>(() => client.InsertChatBlobAsync(user, Turn));
+        Assert.Equal((MemobaseErrorKind.Transient, false), (e.Kind, e.OutcomeUnknown));
+    }
+
+    [Fact]
+    public async Task An_answer_is_never_an_unknown_outcome()
+    {
+        var e = await FailingInsert(new FaultSettings { Http503Rate = 1 });
+        Assert.False(e.OutcomeUnknown);
+    }
+
+    [Fact]
+    public async Task An_enormous_Retry_After_is_cut_to_MaxRetryAfter()
+    {
+        var e = await FailingInsert(new FaultSettings { Http429Rate = 1, RetryAfterSeconds = 2_000_000_000 });
+        Assert.Equal(new MemobaseClientOptions().MaxRetryAfter, e.RetryAfter);
     }
 
     [Theory]
@@ -134,12 +167,19 @@ public class ErrorClassificationTests : EmulatorTest
     }
 
     [Theory]
-    [InlineData(403, false, MemobaseErrorKind.Configuration)]
-    [InlineData(408, false, MemobaseErrorKind.Transient)]
-    [InlineData(404, false, MemobaseErrorKind.Permanent)]
-    [InlineData(400, false, MemobaseErrorKind.Permanent)]
-    public void Statuses_the_emulator_never_sends_are_classified_by_the_table(int status, bool notFoundRoot, MemobaseErrorKind kind) =>
-        Assert.Equal(kind, ErrorClassifier.ForStatus(status, notFoundRoot));
+    [InlineData(403, true, null, MemobaseErrorKind.Configuration)]
+    [InlineData(408, false, null, MemobaseErrorKind.Transient)]
+    [InlineData(404, true, "Item gone", MemobaseErrorKind.Permanent)]
+    [InlineData(405, true, "Method Not Allowed", MemobaseErrorKind.Configuration)]
+    [InlineData(400, false, null, MemobaseErrorKind.Permanent)]
+    public void Statuses_the_emulator_never_sends_are_classified_by_the_table(int status, bool fromServer, string? detail, MemobaseErrorKind kind) =>
+        Assert.Equal(kind, ErrorClassifier.ForStatus(status, fromServer, detail));
+
+    [Theory]
+    [InlineData(418, "I'm a teapot")]
+    [InlineData(999, "")]
+    public void An_unknown_errno_is_transient(int errno, string errmsg) =>
+        Assert.Equal(MemobaseErrorKind.Transient, ErrorClassifier.ForErrno(errno, errmsg, isInsert: true));
 
     [Fact]
     public void Errno_422_is_permanent() => Assert.Equal(MemobaseErrorKind.Permanent, ErrorClassifier.ForErrno(422, "bad", isInsert: true));

@@ -71,7 +71,7 @@ internal static class BlobEndpoints
             }
             var blob = store.GetBlob(userId, blobId);
             return blob is null
-                ? Envelope.Fail(404, $"Blob {blobId} not found")
+                ? Envelope.Fail(404, $"Blob with id {blobId} of user {userId} not found")
                 : Envelope.Ok(blob, WireJson.Context.ApiEnvelopeBlob);
         });
 

@@ -38,7 +38,12 @@ public sealed class MemobaseException : Exception
     /// <summary>How long the server asked to wait (<c>Retry-After</c>), if it did.</summary>
     public TimeSpan? RetryAfter { get; }
 
-    /// <summary>The request may have reached the server, but no answer came back: a write may have been made.</summary>
+    /// <summary>
+    /// True when the request may have reached the server but no answer came back: the timeout fired after it
+    /// was sent, the connection was reset or closed after it was written, or the answer was cut while being read.
+    /// An insert that failed so may have been stored: inserting it again may store it twice. False when nothing
+    /// was sent (connection refused, name not resolved) or an answer came.
+    /// </summary>
     public bool OutcomeUnknown { get; }
 
     /// <summary>True for errno 503, the project's token quota: retry, but only after a long wait.</summary>
