@@ -167,7 +167,7 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
             {
                 await HandBackAsync();
                 Absorb();
-                if (_draining && _held.InFlight == 0)
+                if (_draining && _held.Count == 0)
                 {
                     _toHandBack.AddRange(_held.ReleaseWaiting());
                     Interlocked.Exchange(ref _load, 0);
@@ -345,7 +345,7 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
 
     private void StartDeliveries()
     {
-        if (IsPaused || _draining)
+        if (IsPaused || _abort.IsCancellationRequested)
         {
             return;
         }
@@ -431,9 +431,9 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops taking turns and claiming, lets deliveries in flight finish for <see cref="DeliveryOptions.DrainTimeout"/> (then
-    /// cuts them short: a cut request is recorded as a lost answer), writes every outcome known, and hands the turns it
-    /// held back to the journal untried, so any process may take them at once. <see cref="Statistics"/> stays readable.
+    /// Stops taking turns and claiming, delivers what it holds for <see cref="DeliveryOptions.DrainTimeout"/> (then cuts
+    /// deliveries short: a cut request is recorded as a lost answer), writes every outcome known, and hands the turns left
+    /// back to the journal untried, so any process may take them at once. <see cref="Statistics"/> stays readable.
     /// </summary>
     public async Task DrainAsync()
     {

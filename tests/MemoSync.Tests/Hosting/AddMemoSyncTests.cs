@@ -54,12 +54,12 @@ public sealed class AddMemoSyncTests : IDisposable
     [Fact]
     public async Task A_wrong_setting_stops_the_start_with_one_sentence_naming_it()
     {
-        using var host = Build(new() { ["MEMOBASE_URL"] = "localhost:8019", ["MEMOSYNC_JOURNAL"] = _dir.File("memosync.db"), ["MEMOSYNC_SWEEP_LANES"] = "0" });
+        using var host = Build(new() { ["MEMOBASE_URL"] = "localhost:8019", ["MEMOSYNC_JOURNAL"] = _dir.File("memosync.db"), ["MEMOSYNC_LANES"] = "0" });
 
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Equal(3, e.Failures.Count());
-        Assert.Contains("MEMOSYNC_SWEEP_LANES must be at least 1, got 0.", e.Failures);
+        Assert.Contains("MEMOSYNC_LANES must be at least 1, got 0.", e.Failures);
         Assert.Contains(e.Failures, f => f.StartsWith("MEMOBASE_URL must be an absolute http:// or https:// URL, got 'localhost:8019'", StringComparison.Ordinal));
         Assert.Contains(e.Failures, f => f.StartsWith("MEMOBASE_TOKEN is not set", StringComparison.Ordinal));
         Assert.False(File.Exists(_dir.File("memosync.db")));
@@ -68,11 +68,11 @@ public sealed class AddMemoSyncTests : IDisposable
     [Fact]
     public async Task A_lane_count_that_is_not_a_number_stops_the_start_naming_it()
     {
-        using var host = Build(new() { ["MEMOBASE_TOKEN"] = "t", ["MEMOSYNC_JOURNAL"] = _dir.File("memosync.db"), ["MEMOSYNC_SWEEP_LANES"] = "eight" });
+        using var host = Build(new() { ["MEMOBASE_TOKEN"] = "t", ["MEMOSYNC_JOURNAL"] = _dir.File("memosync.db"), ["MEMOSYNC_LANES"] = "eight" });
 
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Equal("MEMOSYNC_SWEEP_LANES must be a positive whole number, got 'eight'.", Assert.Single(e.Failures));
+        Assert.Equal("MEMOSYNC_LANES must be a positive whole number, got 'eight'.", Assert.Single(e.Failures));
     }
 
     public void Dispose() => _dir.Dispose();

@@ -67,7 +67,7 @@ public sealed class RetentionTests : IDisposable
         var states = Enumerable.Repeat(TurnState.Synced, synced).Concat(Enumerable.Repeat(TurnState.Dead, dead)).Concat(Enumerable.Repeat(TurnState.Pending, pending)).ToList();
         var turns = states.Select((_, i) => Turn.Create($"user-{i}", null, [new(ChatMessage.UserRole, $"turn {i}")], time)).ToList();
         await journal.AppendManyAsync(turns);
-        await journal.ClaimDueAsync(turns.Count, new TurnLease("test", TimeSpan.FromMinutes(1)));
+        await journal.ClaimDueAsync(1000, new TurnLease("test", TimeSpan.FromMinutes(1)));
         foreach (var (turn, state) in turns.Zip(states))
         {
             if (state == TurnState.Pending)
