@@ -23,7 +23,8 @@ public sealed partial class AutoSyncLogTests : IDisposable
     public async Task Deliveries_that_failed_and_were_retried_write_the_guides_lines_and_never_the_token()
     {
         await using var server = await RunningEmulator.StartAsync();
-        server.Emulator.Faults = new FaultSettings { Outage = true };
+        // Refused with HTTP 503, a failure that counts (a cut connection may have been stored, and would not).
+        server.Emulator.Faults = new FaultSettings { Http503Rate = 1 };
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddMemoSync(o =>
         {

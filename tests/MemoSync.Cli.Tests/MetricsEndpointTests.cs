@@ -57,7 +57,8 @@ public sealed class MetricsEndpointTests : IDisposable
 
         var metrics = await ScrapeUntilAsync(port, m => m["memosync_journal_pending"] == 2);
 
-        Assert.Equal(9, metrics["memosync_delivery_taken_total"]);
+        // Bob's second turn waits in the journal behind his first: the engine takes it only once that one is through.
+        Assert.Equal(8, metrics["memosync_delivery_taken_total"]);
         Assert.Equal(5, metrics["memosync_delivery_synced_total"]);
         Assert.Equal(1, metrics["memosync_delivery_failed_total"]);
         Assert.Equal(2, metrics["memosync_delivery_dead_total"]);
@@ -71,13 +72,13 @@ public sealed class MetricsEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task The_daemon_counts_what_its_sweeper_delivers()
+    public async Task The_daemon_counts_what_it_delivers_for_other_processes()
     {
         await using var server = await RunningEmulator.StartAsync();
         var journalPath = Path.Combine(_dir, "daemon.db");
         await using (var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = journalPath }))
         {
-            // Recorded a minute ago by a process that is gone: the daemon's sweeper owns them.
+            // Said a minute ago, recorded by a process that is gone: the daemon claims them.
             var past = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-1));
             await journal.AppendManyAsync(Enumerable.Range(0, 12)
                 .Select(i => Turn.Create($"user-{i % 3}", null, [new(Memobase.Models.ChatMessage.UserRole, $"turn {i}")], past)).ToList());
@@ -92,10 +93,11 @@ public sealed class MetricsEndpointTests : IDisposable
         }, "run", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         try
         {
-            var metrics = await ScrapeUntilAsync(port, m => m["memosync_delivery_delivered_total"] == 12 && m["memosync_journal_pending"] == 0);
+            var metrics = await ScrapeUntilAsync(port, m => m["memosync_delivery_synced_total"] == 12 && m["memosync_journal_pending"] == 0);
 
-            Assert.Equal(12, metrics["memosync_delivery_latency_milliseconds_count"]);
-            Assert.InRange(metrics["memosync_delivery_latency_milliseconds_sum"] ?? double.NaN, 12 * 60_000, 12 * 300_000);
+            Assert.Equal(12, metrics["memosync_delivery_latency_seconds_count"]);
+            // Counted from when the journal took each turn, not from the minute-old time the turns carry.
+            Assert.InRange(metrics["memosync_delivery_latency_seconds_sum"] ?? double.NaN, 0.000001, 12 * 59);
             Assert.Null(metrics["memosync_delivery_failed_total"]);
             Assert.Equal(12, server.Emulator.GetStats().BlobsReceived);
         }

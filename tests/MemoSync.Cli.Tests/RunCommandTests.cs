@@ -16,7 +16,7 @@ public sealed class RunCommandTests : IDisposable
         var journalPath = Path.Combine(_dir, "memosync.db");
         await using (var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = journalPath }))
         {
-            // Recorded a minute ago by a process that is gone: past the grace the sweeper leaves a live worker.
+            // Recorded a minute ago by a process that is gone: the daemon claims them.
             var past = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-1));
             await journal.AppendManyAsync(Enumerable.Range(0, 40)
                 .Select(i => Turn.Create($"user-{i % 4}", null, [new(ChatMessage.UserRole, $"turn {i}"), new(ChatMessage.AssistantRole, "ok")], past))
@@ -38,7 +38,8 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(0, daemon.ExitCode);
         var printed = await output;
         Assert.Contains("stopped", printed, StringComparison.Ordinal);
-        Assert.Contains("recovery sweeper: 40 turns tried, 40 synced, 0 to retry, 0 dead", printed, StringComparison.Ordinal);
+        Assert.Contains("  enqueued:        40", printed, StringComparison.Ordinal);
+        Assert.Contains("  synced:          40", printed, StringComparison.Ordinal);
         Assert.Contains("Memobase real-time sync statistics", printed, StringComparison.Ordinal);
         Assert.Contains("success rate:", printed, StringComparison.Ordinal);
         Assert.Equal((40L, 0L), (server.Emulator.GetStats().BlobsReceived, server.Emulator.GetStats().Duplicates));

@@ -28,6 +28,8 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly List<Guid> _toHandBack = [];
+    // Turns taken and not yet settled: one handed back and claimed again is counted once.
+    private readonly HashSet<Guid> _taken = [];
     private Task _loop = Task.CompletedTask;
     private Task _watch = Task.CompletedTask;
     private int _load;
@@ -234,7 +236,7 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
                     _claimWanted = true;
                     break;
                 case SignalKind.Offered:
-                    Statistics.Taken(1);
+                    Take(signal.Entry!);
                     _held.Add(signal.Entry!, signal.Entry!.LeaseUntil!.Value);
                     break;
                 case SignalKind.Delivered:
@@ -275,6 +277,10 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
                 break;
         }
         var goesOn = outcome is DeliveryOutcome.Synced or DeliveryOutcome.Dead;
+        if (goesOn)
+        {
+            _taken.Remove(held.Entry.Turn.Id);
+        }
         var dropped = _held.Finish(held, goesOn);
         if (outcome is DeliveryOutcome.Untried or null)
         {
@@ -284,6 +290,15 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
         _toHandBack.AddRange(dropped);
         Interlocked.Add(ref _load, -1 - dropped.Count);
         held.Abort.Dispose();
+    }
+
+    /// <summary>Counts a turn the engine took, once however often it comes back before it is settled.</summary>
+    private void Take(JournalEntry entry)
+    {
+        if (_taken.Add(entry.Turn.Id))
+        {
+            Statistics.Taken(1);
+        }
     }
 
     private async Task HandBackAsync()
@@ -329,13 +344,17 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
         var room = _options.MaxHeld - Volatile.Read(ref _load);
         var claimed = await _journal.ClaimDueAsync(Math.Min(room, _options.ClaimBatch), Lease, CancellationToken.None);
         var leaseEnds = now + _options.Lease;
-        var taken = claimed.Turns.Count(entry => _held.Add(entry, leaseEnds));
+        var taken = 0;
+        foreach (var entry in claimed.Turns.Where(entry => _held.Add(entry, leaseEnds)))
+        {
+            Take(entry);
+            taken++;
+        }
         if (taken > 0)
         {
             LogFound(_logger, taken);
         }
         Interlocked.Add(ref _load, taken);
-        Statistics.Taken(taken);
         Known(claimed.Turns.Count > 0 ? claimed.Turns.Max(e => e.Seq) : 0);
         var interval = now + _options.SyncInterval;
         _lookAt = claimed.NextDue is { } due && due < interval ? due : interval;
