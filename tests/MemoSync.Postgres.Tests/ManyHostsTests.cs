@@ -43,7 +43,6 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
                 ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
                 ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
                 ["MEMOBASE_SYNC_INTERVAL"] = "1",
-                ["MEMOSYNC_REALTIME_GRACE"] = "0",
                 ["MEMOSYNC_LEASE"] = "8",
                 ["MEMOSYNC_JOURNAL"] = TestPostgres.Location(_schema),
             }, "run");
@@ -53,14 +52,14 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    /// <summary>The pending turns a daemon holds leases on now (its owner name starts with its process id).</summary>
+    /// <summary>The pending turns a daemon holds leases on now (its owner name holds its process id).</summary>
     private async Task<List<Guid>> LeasedByAsync(Process daemon)
     {
         await using var connection = new NpgsqlConnection(TestPostgres.ConnectionString);
         await connection.OpenAsync();
         await using var query = new NpgsqlCommand(
             $"SELECT id FROM \"{_schema}\".turns WHERE state = 0 AND lease_owner LIKE @owner AND lease_until > now()", connection);
-        query.Parameters.AddWithValue("owner", $"sweeper-{daemon.Id}-%");
+        query.Parameters.AddWithValue("owner", $"%-{daemon.Id}-%");
         await using var reader = await query.ExecuteReaderAsync();
         var ids = new List<Guid>();
         while (await reader.ReadAsync())
