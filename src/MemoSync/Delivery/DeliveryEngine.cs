@@ -370,7 +370,8 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
         }
         while (_held.InFlight < _options.Lanes && _held.TryStartNext(out var held))
         {
-            _ = DeliverAsync(held, quick: !_failing);
+            // Quick attempts for a turn's first delivery while Memobase answers; a slow retry, or any turn while it fails, gets one.
+            _ = DeliverAsync(held, quick: !_failing && held.Entry.RetryCount == 0);
         }
     }
 

@@ -61,7 +61,7 @@ public sealed record DeliveryOptions
         }
         // A renewal every third of the lease must land before it runs out while a request is still waiting for its answer.
         return Lease < 3 * requestTimeout
-            ? $"the lease ({Lease.TotalSeconds} s) must be at least three times the Memobase request timeout ({requestTimeout.TotalSeconds} s), or a delivery could outlive it"
+            ? $"the lease ({Lease.TotalSeconds} s) must be at least three times the Memobase request timeout ({requestTimeout.TotalSeconds} s), or a request could outlive it"
             : null;
     }
 }

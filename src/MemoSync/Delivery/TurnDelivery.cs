@@ -111,8 +111,8 @@ public sealed partial class TurnDelivery
         }
     }
 
-    /// <summary>What is kept of a lease for the outcome's write, after the last request.</summary>
-    private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
+    /// <summary>What is kept of a lease for the outcome's write, after the last request: a tenth of it.</summary>
+    private TimeSpan LeaseMargin => _options.Lease / 10;
 
     /// <summary>The pause before quick attempt <paramref name="attempt"/>+1: exponential from <see cref="DeliveryOptions.RetryDelay"/> with jitter, or what the server asked.</summary>
     private TimeSpan QuickWait(int attempt, MemobaseException e)

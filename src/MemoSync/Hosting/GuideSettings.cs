@@ -12,6 +12,7 @@ internal static class GuideSettings
     public const string SyncInterval = "MEMOBASE_SYNC_INTERVAL";
     public const string Journal = "MEMOSYNC_JOURNAL";
     public const string Lease = "MEMOSYNC_LEASE";
+    public const string Timeout = "MEMOBASE_TIMEOUT";
     public const string Lanes = "MEMOSYNC_LANES";
 
     /// <summary>Sets every option <paramref name="configuration"/> has a value for.</summary>
@@ -34,6 +35,10 @@ internal static class GuideSettings
         if (Seconds(configuration, SyncInterval, allowZero: false) is { } interval)
         {
             options.Delivery = options.Delivery with { SyncInterval = interval };
+        }
+        if (Seconds(configuration, Timeout, allowZero: false) is { } timeout)
+        {
+            options.MemobaseTimeout = timeout;
         }
         if (Seconds(configuration, Lease, allowZero: false) is { } lease)
         {

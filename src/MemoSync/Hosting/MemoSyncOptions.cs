@@ -18,7 +18,7 @@ public sealed class MemoSyncOptions
     /// <summary>Retries, backoff, lanes and leases of the delivery engine (<c>MEMOBASE_SYNC_INTERVAL</c>, <c>MEMOSYNC_LANES</c>, <c>MEMOSYNC_LEASE</c>).</summary>
     public DeliveryOptions Delivery { get; set; } = new();
 
-    /// <summary>How long one Memobase request waits for its answer. Default 30 s.</summary>
+    /// <summary>How long one Memobase request waits for its answer (<c>MEMOBASE_TIMEOUT</c>). Default 30 s.</summary>
     public TimeSpan MemobaseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How <see cref="Memory.MemoryContextProvider"/> reads the user's memory back: timeout, refresh, cache, flush at session end.</summary>

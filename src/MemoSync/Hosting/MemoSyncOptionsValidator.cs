@@ -34,7 +34,7 @@ internal sealed class MemoSyncOptionsValidator : IValidateOptions<MemoSyncOption
         }
         else if (options.Delivery.Validate(options.MemobaseTimeout) is { } delivery)
         {
-            failures.Add($"Delivery ({GuideSettings.Lease}, {GuideSettings.SyncInterval}): {delivery}.");
+            failures.Add($"{GuideSettings.Lease}, {GuideSettings.Timeout}: {delivery}.");
         }
         if (options.Memory.Validate() is { } memory)
         {
