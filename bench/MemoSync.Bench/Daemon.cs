@@ -24,7 +24,6 @@ internal static class Daemon
         start.Environment["MEMOBASE_URL"] = emulator.BaseAddress.ToString();
         start.Environment["MEMOBASE_TOKEN"] = token;
         start.Environment["MEMOBASE_SYNC_INTERVAL"] = "1";
-        start.Environment["MEMOSYNC_REALTIME_GRACE"] = "0";
         start.Environment["MEMOSYNC_JOURNAL"] = journal;
         // A log line per turn, per request or per new user would measure the console, not delivery.
         start.Environment["Logging__LogLevel__Default"] = "Error";

@@ -15,7 +15,7 @@ namespace MemoSync.Bench;
 /// by the <see cref="DeliveryEngine"/> over loopback HTTP to the emulator (in this process, a new one for each
 /// measurement). Per run: recorded→synced latency with the emulator answering at once and after 20 ms, and turns
 /// delivered per second with 1, 4 and 16 users, and the time <c>memosync run</c> takes to drain an outage's backlog through
-/// a Memobase 20 ms away with its sweeper delivering one user at a time and 8 at a time. Once for its portable build and
+/// a Memobase 20 ms away with its engine delivering one user at a time and 8 at a time. Once for its portable build and
 /// once for its native one: <c>memosync run</c> (a child process) idle, and draining backlogs of 10,000 and 100,000 turns:
 /// its memory and the time the drain takes.
 /// </summary>
@@ -177,14 +177,14 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
 
     /// <summary>
     /// <c>memosync run</c> draining a backlog of <see cref="FarBacklog"/> turns through a Memobase <see cref="FarLatencyMs"/> ms
-    /// away, its sweeper delivering the turns of <paramref name="lanes"/> users at once: seconds from its start to the last turn.
+    /// away, its engine delivering the turns of <paramref name="lanes"/> users at once: seconds from its start to the last turn.
     /// </summary>
     private async Task<double> FarDrainAsync(int lanes)
     {
         var faults = new FaultSettings { LatencyMinMs = FarLatencyMs, LatencyMaxMs = FarLatencyMs };
         await using var emulator = await MemobaseEmulator.StartAsync(new EmulatorOptions { Port = 0, AccessToken = Token, Faults = faults });
         return await WithDaemonAsync(DaemonBuild.Portable, emulator, $"far-{lanes}.db", FarBacklog, daemon => UntilDeliveredAsync(emulator, daemon, FarBacklog),
-            FarUsers, new Dictionary<string, string> { ["MEMOSYNC_SWEEP_LANES"] = $"{lanes}" });
+            FarUsers, new Dictionary<string, string> { ["MEMOSYNC_LANES"] = $"{lanes}" });
     }
 
     /// <summary>Seconds until the emulator has received <paramref name="backlog"/> turns.</summary>

@@ -106,16 +106,16 @@ public abstract class JournalConformanceTests : IAsyncLifetime
         var (a1, a2, b1) = (NewTurn("alice"), NewTurn("alice"), NewTurn("bob"));
         await Journal.AppendManyAsync([a1, a2, b1]);
 
-        Assert.Equal([a1.Id, a2.Id, b1.Id], (await ClaimAsync(10, "sweeper")).Select(e => e.Turn.Id));
-        await Journal.ReleaseAsync(a1.Id, "sweeper", new FailedAttempt(Time.GetUtcNow().AddMinutes(5), "HTTP 503"));
-        await Journal.ReleaseAsync(a2.Id, "sweeper", new FailedAttempt(Time.GetUtcNow(), "", ChargeRetry: false));
-        await Journal.ReleaseAsync(b1.Id, "sweeper", new FailedAttempt(Time.GetUtcNow(), "", ChargeRetry: false));
+        Assert.Equal([a1.Id, a2.Id, b1.Id], (await ClaimAsync(10, "engine")).Select(e => e.Turn.Id));
+        await Journal.ReleaseAsync(a1.Id, "engine", new FailedAttempt(Time.GetUtcNow().AddMinutes(5), "HTTP 503"));
+        await Journal.ReleaseAsync(a2.Id, "engine", new FailedAttempt(Time.GetUtcNow(), "", ChargeRetry: false));
+        await Journal.ReleaseAsync(b1.Id, "engine", new FailedAttempt(Time.GetUtcNow(), "", ChargeRetry: false));
 
-        Assert.Equal([b1.Id], (await ClaimAsync(10, "sweeper")).Select(e => e.Turn.Id));
-        await Journal.MarkSyncedAsync(b1.Id, "sweeper", null);
+        Assert.Equal([b1.Id], (await ClaimAsync(10, "engine")).Select(e => e.Turn.Id));
+        await Journal.MarkSyncedAsync(b1.Id, "engine", null);
         Assert.Empty(await ClaimAsync(10, "worker"));
         Time.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal([a1.Id, a2.Id], (await ClaimAsync(10, "sweeper")).Select(e => e.Turn.Id));
+        Assert.Equal([a1.Id, a2.Id], (await ClaimAsync(10, "engine")).Select(e => e.Turn.Id));
     }
 
     [Fact]
@@ -213,12 +213,12 @@ public abstract class JournalConformanceTests : IAsyncLifetime
         var turn = NewTurn();
         await Journal.AppendAsync(turn);
         Assert.Single(await ClaimAsync(10, "dead-process"));
-        Assert.Empty(await ClaimAsync(10, "sweeper"));
+        Assert.Empty(await ClaimAsync(10, "engine"));
 
         Time.Advance(Lease + TimeSpan.FromSeconds(1));
-        Assert.Equal(turn.Id, Assert.Single(await ClaimAsync(10, "sweeper")).Turn.Id);
+        Assert.Equal(turn.Id, Assert.Single(await ClaimAsync(10, "engine")).Turn.Id);
         Assert.False(await Journal.MarkSyncedAsync(turn.Id, "dead-process", Guid.NewGuid()));
-        Assert.True(await Journal.MarkSyncedAsync(turn.Id, "sweeper", null));
+        Assert.True(await Journal.MarkSyncedAsync(turn.Id, "engine", null));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace MemoSync.Cli.Commands;
 
 /// <summary>
 /// <c>memosync demo</c>: the whole path on the embedded defaults. An in-process emulator that fails now
-/// and then and goes down for a while, a SQLite journal, the real-time worker and the sweeper; a
+/// and then and goes down for a while, a SQLite journal, the delivery engine; a
 /// scripted conversation of several users is recorded, and the emulator's own count proves every
 /// turn arrived exactly once.
 /// </summary>

@@ -169,12 +169,14 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
             {
                 await HandBackAsync();
                 Absorb();
-                if (_draining && _held.Count == 0)
+                if (_draining && (_held.Count == 0 || _abort.IsCancellationRequested && _held.InFlight == 0))
                 {
+                    // Drained, or cut short: what was not delivered goes back to the journal for any owner to take at once.
                     _toHandBack.AddRange(_held.ReleaseWaiting());
                     Interlocked.Exchange(ref _load, 0);
                     await HandBackAsync();
-                    break;
+                    _inbox.Writer.TryComplete();
+                    return;
                 }
                 await RenewIfDueAsync();
                 await ClaimIfDueAsync();
@@ -190,15 +192,16 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
                 return;
             }
 #pragma warning disable CA1031 // The engine's supervisor: whatever failed, it is logged and counted, and the engine goes on.
-            catch (Exception e) when (!_abort.IsCancellationRequested)
+            catch (Exception e)
 #pragma warning restore CA1031
             {
                 Supervise(e);
-            }
-            if (_abort.IsCancellationRequested && _held.InFlight == 0)
-            {
-                Abandon();
-                return;
+                if (_abort.IsCancellationRequested && _held.InFlight == 0)
+                {
+                    // Cut short and the journal failing: the leases of what is left run out, and another owner takes it.
+                    Abandon();
+                    return;
+                }
             }
             await WaitAsync();
         }
@@ -308,6 +311,7 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
             return;
         }
         var ids = _toHandBack.ToList();
+        // Cleared first: if the journal fails now, these leases run out instead, and another owner takes the turns then.
         _toHandBack.Clear();
         await _journal.UnleaseAsync(ids, Owner, CancellationToken.None);
     }
@@ -319,11 +323,15 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
         {
             return;
         }
-        _renewAt = now + _options.Lease / 3;
-        if (_held.Count == 0)
+        if (_held.Count > 0)
         {
-            return;
+            await RenewAsync(now);
         }
+        _renewAt = now + _options.Lease / 3;
+    }
+
+    private async Task RenewAsync(DateTimeOffset now)
+    {
         var kept = await _journal.RenewAsync(_held.Ids.ToList(), Lease, CancellationToken.None);
         var before = _held.Count;
         foreach (var lost in _held.Renewed(kept, now + _options.Lease))

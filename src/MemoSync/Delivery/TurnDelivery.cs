@@ -105,7 +105,7 @@ public sealed partial class TurnDelivery
             if (attempt >= attempts || failure.IsQuotaExhausted || ct.IsCancellationRequested
                 || _time.GetUtcNow() + wait + _client.Timeout > leaseEnds() - LeaseMargin)
             {
-                return await RetryLaterAsync(entry, owner, failure, unknown);
+                return await RetryLaterAsync(entry, owner, failure, unknown, stopping: ct.IsCancellationRequested);
             }
             await Task.Delay(wait, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -121,7 +121,7 @@ public sealed partial class TurnDelivery
         return e.RetryAfter is { } after && after > wait ? after : wait;
     }
 
-    private async Task<DeliveryOutcome> RetryLaterAsync(JournalEntry entry, string owner, MemobaseException e, bool unknown)
+    private async Task<DeliveryOutcome> RetryLaterAsync(JournalEntry entry, string owner, MemobaseException e, bool unknown, bool stopping)
     {
         // A lost answer is not the turn's fault, and it may be stored already: it never brings the turn nearer to dead.
         var charged = !e.OutcomeUnknown;
@@ -130,7 +130,9 @@ public sealed partial class TurnDelivery
         {
             return await DeadAsync(entry.Turn, owner, $"gave up after {retries} failed deliveries: {e.Message}");
         }
-        var attempt = new FailedAttempt(_time.GetUtcNow() + Backoff(Math.Max(1, retries), e), e.Message, charged, unknown);
+        // Cut short by a stop, it is due at once for whoever delivers next (who first looks whether it was stored).
+        var next = _time.GetUtcNow() + (stopping ? TimeSpan.Zero : Backoff(Math.Max(1, retries), e));
+        var attempt = new FailedAttempt(next, e.Message, charged, unknown);
         return await _journal.ReleaseAsync(entry.Turn.Id, owner, attempt, CancellationToken.None) ? DeliveryOutcome.Retrying : DeliveryOutcome.LeaseLost;
     }
 

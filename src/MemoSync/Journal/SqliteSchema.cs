@@ -38,7 +38,9 @@ internal static class SqliteSchema
         "ALTER TABLE turns ADD COLUMN interruption TEXT;",
         // 3: when this journal took each turn (the latency counts from it, not from an imported line's old time); an attempt
         // whose answer was lost, so the blob is looked for before the turn is sent again; and a user's pending turns, found
-        // by an append that leases its turn only when every earlier one of the user is held by the same owner.
+        // by an append that leases its turn only when every earlier one of the user is held by the same owner. Version 1 went
+        // without an index by user for the appends' sake; this one holds pending turns only, so it stays small while
+        // delivery keeps up.
         """
         ALTER TABLE turns ADD COLUMN recorded_at INTEGER;
         ALTER TABLE turns ADD COLUMN unconfirmed INTEGER NOT NULL DEFAULT 0;

@@ -31,7 +31,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
             ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
             ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
             ["MEMOBASE_SYNC_INTERVAL"] = "1",
-            ["MEMOSYNC_REALTIME_GRACE"] = "0",
             ["MEMOSYNC_JOURNAL"] = db,
         }, "run");
         _ = daemon.StandardOutput.ReadToEndAsync();
