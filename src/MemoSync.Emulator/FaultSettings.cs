@@ -34,6 +34,12 @@ public sealed record FaultSettings
     /// <summary>Share of blob inserts refused as unparsable (HTTP 200, <c>errno</c> 400): a permanent failure, retrying never helps.</summary>
     public double RejectRate { get; init; }
 
+    /// <summary>Share of requests answered HTTP 200 <c>{"errno":0,"data":null}</c>: an answer Memobase never gives.</summary>
+    public double NullDataRate { get; init; }
+
+    /// <summary>Share of requests answered by "a proxy in the way": HTTP 404 with a plain-text page, not Memobase's JSON.</summary>
+    public double ProxyNotFoundRate { get; init; }
+
     /// <summary>Share of requests whose connection is cut before any answer.</summary>
     public double DropRate { get; init; }
 
@@ -64,7 +70,8 @@ public sealed record FaultSettings
         (string Name, double Value)[] rates =
         [
             ("http500_rate", Http500Rate), ("http503_rate", Http503Rate), ("http429_rate", Http429Rate),
-            ("errno500_rate", Errno500Rate), ("quota_rate", QuotaRate), ("drop_rate", DropRate), ("reject_rate", RejectRate), ("lost_answer_rate", LostAnswerRate),
+            ("errno500_rate", Errno500Rate), ("quota_rate", QuotaRate), ("null_data_rate", NullDataRate), ("proxy_not_found_rate", ProxyNotFoundRate),
+            ("drop_rate", DropRate), ("reject_rate", RejectRate), ("lost_answer_rate", LostAnswerRate),
         ];
         foreach (var (name, value) in rates)
         {
@@ -87,6 +94,8 @@ public sealed record FaultSettings
         if (Http429Rate > 0) parts.Add($"HTTP 429 {Http429Rate:P0} (Retry-After {RetryAfterSeconds} s)");
         if (Errno500Rate > 0) parts.Add($"errno 500 {Errno500Rate:P0}");
         if (QuotaRate > 0) parts.Add($"quota errno 503 {QuotaRate:P0}");
+        if (NullDataRate > 0) parts.Add($"null data {NullDataRate:P0}");
+        if (ProxyNotFoundRate > 0) parts.Add($"proxy 404 {ProxyNotFoundRate:P0}");
         if (DropRate > 0) parts.Add($"dropped {DropRate:P0}");
         if (RejectRate > 0) parts.Add($"rejected inserts {RejectRate:P0}");
         if (LostAnswerRate > 0) parts.Add($"lost answers {LostAnswerRate:P0}");

@@ -21,6 +21,8 @@ internal sealed class FaultOptions
     };
     private readonly Option<double> _errno500 = Rate("--errno500-rate", "Share of requests answered HTTP 200 with errno 500.");
     private readonly Option<double> _quota = Rate("--quota-rate", "Share of requests answered HTTP 200 with errno 503 (token quota spent).");
+    private readonly Option<double> _nullData = Rate("--null-data-rate", "Share of requests answered HTTP 200 with null data, as Memobase never does.");
+    private readonly Option<double> _proxyNotFound = Rate("--proxy-404-rate", "Share of requests answered HTTP 404 with a plain-text page, as by a proxy in the way.");
     private readonly Option<double> _reject = Rate("--reject-rate", "Share of blob inserts refused as unparsable (errno 400, permanent).");
     private readonly Option<double> _drop = Rate("--drop-rate", "Share of requests whose connection is cut.");
     private readonly Option<double> _lostAnswer = Rate("--lost-answer-rate", "Share of blob inserts stored whose answer is then lost.");
@@ -31,7 +33,7 @@ internal sealed class FaultOptions
 
     public void AddTo(Command command)
     {
-        Option[] all = [_latency, _http500, _http503, _http429, _retryAfter, _errno500, _quota, _reject, _drop, _lostAnswer, _outage, _seed];
+        Option[] all = [_latency, _http500, _http503, _http429, _retryAfter, _errno500, _quota, _nullData, _proxyNotFound, _reject, _drop, _lostAnswer, _outage, _seed];
         foreach (var option in all)
         {
             command.Options.Add(option);
@@ -65,6 +67,8 @@ internal sealed class FaultOptions
             RetryAfterSeconds = result.GetValue(_retryAfter),
             Errno500Rate = result.GetValue(_errno500),
             QuotaRate = result.GetValue(_quota),
+            NullDataRate = result.GetValue(_nullData),
+            ProxyNotFoundRate = result.GetValue(_proxyNotFound),
             RejectRate = result.GetValue(_reject),
             DropRate = result.GetValue(_drop),
             LostAnswerRate = result.GetValue(_lostAnswer),

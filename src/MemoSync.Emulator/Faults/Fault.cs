@@ -10,6 +10,8 @@ internal enum Fault
     Http429,
     Errno500,
     Quota,
+    NullData,
+    ProxyNotFound,
     Reject,
     LoseAnswer,
 }

@@ -50,6 +50,7 @@ internal sealed class FaultInjector
             [
                 (s.DropRate, Fault.Drop), (s.Http500Rate, Fault.Http500), (s.Http503Rate, Fault.Http503),
                 (s.Http429Rate, Fault.Http429), (s.Errno500Rate, Fault.Errno500), (s.QuotaRate, Fault.Quota),
+                (s.NullDataRate, Fault.NullData), (s.ProxyNotFoundRate, Fault.ProxyNotFound),
             ];
             foreach (var (rate, fault) in table)
             {

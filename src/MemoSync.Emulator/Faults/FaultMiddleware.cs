@@ -5,7 +5,8 @@ namespace MemoSync.Emulator.Faults;
 
 /// <summary>
 /// Injects the drawn fault into <c>/api</c> requests: latency first, then a cut connection, an
-/// HTTP error, an errno 500 envelope, or a blob insert that is stored but whose answer is lost.
+/// HTTP error, an errno 500 envelope, an answer Memobase never gives (null data, a proxy's 404 page),
+/// or a blob insert that is stored but whose answer is lost.
 /// The healthcheck fails only during an outage, as a server whose database is down.
 /// </summary>
 internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector injector, ReceivedLedger ledger, TimeProvider time)
@@ -50,6 +51,12 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
             case Fault.Quota:
                 await Envelope.Fail(503, "Your project reaches Memobase token limit, Left: -1, this project used: 0. Your quota will be refilled on "
                     + $"{time.GetUtcNow().AddDays(1):yyyy-MM-dd}. \nhttps://www.memobase.io/pricing for more information.").ExecuteAsync(http);
+                return;
+            case Fault.NullData:
+                await Envelope.Ok().ExecuteAsync(http);
+                return;
+            case Fault.ProxyNotFound:
+                await Results.Text("404 page not found", "text/plain", statusCode: 404).ExecuteAsync(http);
                 return;
             case Fault.Reject:
                 await Envelope.Fail(400, "Unable to parse blob: injected fault").ExecuteAsync(http);

@@ -41,6 +41,7 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
     private int _cycleFailures;
     private string? _lastError;
     private volatile string? _fatal;
+    private volatile JournalUnavailableException? _damagedSeenByWatch;
 
     /// <summary>Creates the engine; <see cref="Start"/> starts it. <paramref name="onFatal"/> is told when the journal is damaged and the engine stopped.</summary>
     public DeliveryEngine(IDialogueJournal journal, TurnDelivery delivery, DeliveryOptions options, TimeProvider time, ILogger<DeliveryEngine> logger,
@@ -167,6 +168,10 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
         {
             try
             {
+                if (_damagedSeenByWatch is { } damaged)
+                {
+                    throw damaged;
+                }
                 await HandBackAsync();
                 Absorb();
                 if (_draining && (_held.Count == 0 || _abort.IsCancellationRequested && _held.InFlight == 0))
@@ -446,6 +451,13 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
+                return;
+            }
+            catch (JournalUnavailableException e) when (e.IsDamaged)
+            {
+                // The loop stops the engine on it; the watch has nothing left to watch.
+                _damagedSeenByWatch = e;
+                Post(Signal.Wake);
                 return;
             }
 #pragma warning disable CA1031 // The signal is a shortcut: without it, the engine still looks every sync interval.

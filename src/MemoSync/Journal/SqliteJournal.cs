@@ -451,6 +451,12 @@ public sealed class SqliteJournal : IDialogueJournal
             long? seen = null;
             while (true)
             {
+                if (!File.Exists(_path))
+                {
+                    // Removed under us: what others record goes to a new file this process would never read, and its own
+                    // writes to one nobody will. Only opening the journal again mends that.
+                    throw new JournalUnavailableException($"The journal {_path} was removed while in use; it must be opened again.", isDamaged: true);
+                }
                 var now = (long)version.ExecuteScalar()!;
                 if (now != seen)
                 {
