@@ -232,4 +232,43 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.InRange(gaps[k + 1].TotalSeconds, 0.8 * backoff - 0.1, 1.2 * backoff + 2.5);
         }
     }
+
+    [Fact]
+    public async Task A_daemon_whose_database_connections_are_terminated_logs_goes_on_and_delivers_what_comes_after()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        var daemon = CliProcess.Start(new Dictionary<string, string>
+        {
+            ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
+            ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
+            ["MEMOBASE_SYNC_INTERVAL"] = "1",
+            ["MEMOSYNC_JOURNAL"] = TestPostgres.Location(_schema),
+        }, "run");
+        _daemons.Add(daemon);
+        var output = daemon.StandardOutput.ReadToEndAsync();
+        _ = daemon.StandardError.ReadToEndAsync();
+        await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
+        await journal.AppendAsync(Turn.Create("alice", null, [new("user", "before")], TimeProvider.System));
+        await WaitUntilAsync(async () => (await journal.GetStatusAsync()).Synced == 1, TimeSpan.FromSeconds(30), "the first delivery");
+
+        // Every connection of the daemon's, its listener's included, cut by the server.
+        await using (var admin = new NpgsqlConnection(TestPostgres.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var terminate = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database() AND usename = current_user",
+                admin);
+            Assert.True((long)(await terminate.ExecuteScalarAsync())! > 0);
+        }
+        NpgsqlConnection.ClearAllPools();
+        await using var after = PostgresJournal.Open(TestPostgres.Options(_schema));
+        await after.AppendManyAsync(Enumerable.Range(0, 5).Select(i => Turn.Create("alice", null, [new("user", $"after {i}")], TimeProvider.System)).ToList());
+        await WaitUntilAsync(async () => (await after.GetStatusAsync()).Synced == 6, TimeSpan.FromSeconds(60), "delivery after the cut");
+
+        Assert.False(daemon.HasExited);
+        Assert.Equal((6L, 0L), (server.Emulator.GetStats().BlobsReceived, server.Emulator.GetStats().Duplicates));
+        await CliProcess.StopAsync(daemon, "INT", TimeSpan.FromSeconds(20));
+        Assert.Equal(0, daemon.ExitCode);
+        Assert.Contains("The journal's change signal failed", await output, StringComparison.Ordinal);
+    }
 }
