@@ -27,6 +27,36 @@ public sealed class RecordCommandTests : IDisposable
         return $$"""{"messages": [{"role": "user", "content": "问题 {{i}}"}, {"role": "assistant", "content": "answer {{i}}"}], "synced": false, "retry_count": 0, "timestamp": "{{now}}"{{user}}}""";
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(100)]
+    public async Task Record_of_5000_turns_with_no_daemon_delivers_them_all_itself_in_each_users_order(int users)
+    {
+        await using var server = await RunningEmulator.StartAsync(o => o.PersistentChatBlobs = true);
+        var input = new StringBuilder();
+        for (var i = 0; i < 5000; i++)
+        {
+            input.AppendLine($$"""{"messages": [{"role": "user", "content": "turn {{i}}"}, {"role": "assistant", "content": "ok"}], "synced": false, "retry_count": 0, "timestamp": "2026-12-01T10:00:00", "user_id": "user-{{i % users}}"}""");
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var run = await CliRun.InAsync(_dir, Settings(server), input.ToString(), "record");
+        watch.Stop();
+
+        Assert.True(run.Code == 0, run.ToString());
+        Assert.Contains("5000 turns recorded", run.Out, StringComparison.Ordinal);
+        Assert.Contains("0 pending in the journal", run.Out, StringComparison.Ordinal);
+        Assert.Equal((5000L, 0L), (server.Emulator.GetStats().BlobsReceived, server.Emulator.GetStats().Duplicates));
+        await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = JournalPath });
+        var recorded = await journal.ListAsync(null, 10_000);
+        Assert.All(recorded, e => Assert.Equal(TurnState.Synced, e.State));
+        foreach (var user in recorded.GroupBy(e => e.Turn.UserId).Take(3))
+        {
+            Assert.Equal(user.Select(e => e.Turn.Id), await server.StoredTurnIdsAsync(user.Key));
+        }
+        Console.WriteLine($"record of 5000 turns of {users} users: {watch.Elapsed.TotalSeconds:0.0} s");
+    }
+
     [Fact]
     public async Task Record_from_stdin_delivers_every_good_line_exactly_once_and_names_the_bad_ones()
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using MemoSync.Emulator;
 using MemoSync.Journal;
-using MemoSync.Memobase;
 using MemoSync.TestSupport;
 using Npgsql;
 using Xunit.Abstractions;
@@ -81,26 +80,6 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    /// <summary>The turn ids Memobase stored for a user, in the order it stored them, duplicates included.</summary>
-    private static async Task<List<Guid>> StoredOrderAsync(RunningEmulator server, string user)
-    {
-        var id = MemobaseUserId.FromUuidOrName(user);
-        var turns = new List<Guid>();
-        for (var page = 0; ; page++)
-        {
-            var blobs = await server.Client.ListBlobIdsAsync(id, page: page, pageSize: 100);
-            foreach (var blob in blobs)
-            {
-                var fields = (await server.Client.GetBlobAsync(id, blob)).Fields!;
-                turns.Add(Guid.Parse(fields["memosync_turn_id"]!.GetValue<string>()));
-            }
-            if (blobs.Count < 100)
-            {
-                return turns;
-            }
-        }
-    }
-
     [Fact]
     public async Task Four_daemons_and_two_recorders_deliver_every_turn_once_in_each_users_order_through_faults_and_a_daemon_SIGKILLed_mid_batch()
     {
@@ -144,7 +123,7 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
 
         foreach (var user in (await journal.ListAsync(null, int.MaxValue)).GroupBy(e => e.Turn.UserId))
         {
-            var stored = await StoredOrderAsync(server, user.Key);
+            var stored = await server.StoredTurnIdsAsync(user.Key);
             // A turn whose answer was lost is stored again at once, before its user's next turn: collapse those repeats.
             var order = stored.Where((id, i) => i == 0 || stored[i - 1] != id).ToList();
             if (!user.Select(e => e.Turn.Id).SequenceEqual(order))

@@ -64,6 +64,25 @@ public sealed class RunningEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>The turn ids (<c>fields.memosync_turn_id</c>) the emulator stored for a user, in the order it stored them, repeats included.</summary>
+    public async Task<List<Guid>> StoredTurnIdsAsync(string user)
+    {
+        var id = MemobaseUserId.FromUuidOrName(user);
+        var turns = new List<Guid>();
+        for (var page = 0; ; page++)
+        {
+            var blobs = await Client.ListBlobIdsAsync(id, page: page, pageSize: 100);
+            foreach (var blob in blobs)
+            {
+                turns.Add(Guid.Parse((await Client.GetBlobAsync(id, blob)).Fields!["memosync_turn_id"]!.GetValue<string>()));
+            }
+            if (blobs.Count < 100)
+            {
+                return turns;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

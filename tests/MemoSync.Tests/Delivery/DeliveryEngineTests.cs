@@ -4,7 +4,6 @@ using MemoSync.Dialogue;
 using MemoSync.Emulator;
 using MemoSync.Journal;
 using MemoSync.Memobase;
-using MemoSync.Memobase.Models;
 using MemoSync.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
@@ -47,25 +46,6 @@ public sealed class DeliveryEngineTests(ITestOutputHelper output) : IAsyncLifeti
         await recorder.FinalizeTurnAsync();
     }
 
-    /// <summary>The turn ids Memobase stored for a user, in the order it stored them.</summary>
-    private async Task<List<Guid>> StoredTurnIdsAsync(string user)
-    {
-        var id = MemobaseUserId.FromName(user);
-        var stored = new List<Guid>();
-        for (var page = 0; ; page++)
-        {
-            var ids = await _server.Client.ListBlobIdsAsync(id, BlobType.Chat, page, 100);
-            foreach (var blobId in ids)
-            {
-                stored.Add(Guid.Parse((string)(await _server.Client.GetBlobAsync(id, blobId)).Fields![TurnDelivery.TurnIdField]!));
-            }
-            if (ids.Count < 100)
-            {
-                return stored;
-            }
-        }
-    }
-
     private async Task UntilAsync(Func<JournalStatus, bool> done, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
@@ -92,7 +72,7 @@ public sealed class DeliveryEngineTests(ITestOutputHelper output) : IAsyncLifeti
 
         Assert.True(engine.Statistics.DeferredCount > 0, "the burst never filled the engine: the test shows nothing");
         var recorded = (await _journal.ListAsync(TurnState.Synced, 1000)).Select(e => e.Turn.Id).ToList();
-        Assert.Equal(recorded, await StoredTurnIdsAsync("alice"));
+        Assert.Equal(recorded, await _server.StoredTurnIdsAsync("alice"));
         Assert.Equal(0L, _server.Emulator.GetStats().Duplicates);
     }
 
