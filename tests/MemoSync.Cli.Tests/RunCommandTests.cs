@@ -48,6 +48,50 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Turns_another_process_records_on_the_same_file_are_sent_within_milliseconds_by_whichever_holds_them_never_by_both()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        var journalPath = Path.Combine(_dir, "memosync.db");
+        var settings = new Dictionary<string, string>
+        {
+            ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
+            ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
+            ["MEMOSYNC_JOURNAL"] = journalPath,
+        };
+        // The default sync interval, 300 s: only the journal's change signal can bring the daemon a turn sooner.
+        using var daemon = CliProcess.Start(settings, "run");
+        _ = daemon.StandardOutput.ReadToEndAsync();
+        _ = daemon.StandardError.ReadToEndAsync();
+        await using (var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = journalPath }))
+        {
+            await journal.AppendAsync(Turn.Create("warm-up", null, [new(ChatMessage.UserRole, "hi")], TimeProvider.System));
+        }
+        await server.WaitForBlobsAsync(1, TimeSpan.FromSeconds(30));
+
+        // import records without delivering: the daemon alone sends these, one after another.
+        var file = Path.Combine(_dir, "lines.jsonl");
+        for (var i = 0; i < 10; i++)
+        {
+            await File.WriteAllTextAsync(file, $$"""{"messages": [{"role": "user", "content": "imported {{i}}"}], "synced": false, "retry_count": 0, "timestamp": "2026-12-01T10:00:00"}""" + "\n");
+            Assert.Equal(0, (await CliRun.InAsync(_dir, settings, "", "import", file, "--user", "ann")).Code);
+        }
+        // record delivers too: the daemon and record's own engine take what each claims first.
+        var lines = string.Concat(Enumerable.Range(0, 300).Select(i =>
+            $$"""{"messages": [{"role": "user", "content": "recorded {{i}}"}], "synced": false, "retry_count": 0, "timestamp": "2026-12-01T10:00:00", "user_id": "user-{{i % 6}}"}""" + "\n"));
+        Assert.Equal(0, (await CliRun.InAsync(_dir, settings, lines, "record")).Code);
+        await server.WaitForBlobsAsync(311, TimeSpan.FromSeconds(60));
+        await CliProcess.StopAsync(daemon, "INT", TimeSpan.FromSeconds(20));
+
+        await using var after = SqliteJournal.Open(new SqliteJournalOptions { Path = journalPath });
+        var turns = await after.ListAsync(null, 1000);
+        Assert.All(turns, t => Assert.Equal(TurnState.Synced, t.State));
+        Assert.Equal((311L, 0L), (server.Emulator.GetStats().BlobsReceived, server.Emulator.GetStats().Duplicates));
+        var imported = turns.Where(t => t.Turn.UserId == "ann").Select(t => (t.SyncedAt!.Value - t.RecordedAt).TotalMilliseconds).Order().ToList();
+        Console.WriteLine($"imported -> synced by the daemon: median {imported[5]:0} ms, max {imported[^1]:0} ms");
+        Assert.True(imported[5] < 100, $"median {imported[5]:0} ms");
+    }
+
+    [Fact]
     public async Task The_daemon_refuses_a_missing_token_with_the_reason()
     {
         using var daemon = CliProcess.Start(new Dictionary<string, string> { ["MEMOSYNC_JOURNAL"] = Path.Combine(_dir, "j.db") }, "run");
