@@ -24,6 +24,7 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
     private const string Token = "bench-token";
     private const int LatencyTurns = 200;
     private const int ThroughputTurns = 4800;
+    private const int BurstTurns = 5000;
     private static readonly int[] LatenciesMs = [0, 20];
     private static readonly int[] UserCounts = [1, 4, 16];
     private static readonly int[] Backlogs = [10_000, 100_000];
@@ -41,16 +42,28 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
         var results = new ResultTable();
         for (var run = 1; run <= runs; run++)
         {
+            var fsync = Samples.Median(Fsync.Times(directory, LatencyTurns));
+            results.Add("fsync p50 (ms)", fsync);
             foreach (var latency in LatenciesMs)
             {
                 var statistics = await WithEmulatorAsync(new FaultSettings { LatencyMinMs = latency, LatencyMaxMs = latency }, LatencyAsync);
                 results.Add($"recorded→synced p50 (ms), emulator +{latency} ms", statistics.LatencyPercentile(50)!.Value);
                 results.Add($"recorded→synced p99 (ms), emulator +{latency} ms", statistics.LatencyPercentile(99)!.Value);
+                if (latency == 0)
+                {
+                    results.Add("recorded→synced p50 / fsync p50, emulator +0 ms", statistics.LatencyPercentile(50)!.Value / fsync);
+                }
             }
+            var oneUser = 0.0;
             foreach (var users in UserCounts)
             {
-                results.Add($"turns delivered/s, {users} users", await WithEmulatorAsync(new FaultSettings(), client => ThroughputAsync(client, users)));
+                var rate = await WithEmulatorAsync(new FaultSettings(), client => ThroughputAsync(client, users));
+                oneUser = users == 1 ? rate : oneUser;
+                results.Add($"turns delivered/s, {users} users", rate);
             }
+            var burst = await WithEmulatorAsync(new FaultSettings(), BurstAsync);
+            results.Add($"burst of {BurstTurns} turns of one user, all synced (s)", burst);
+            results.Add($"burst time / ({BurstTurns} ÷ one-user rate)", burst / (BurstTurns / oneUser));
             foreach (var lanes in SweepLanes)
             {
                 results.Add($"memosync run drain {FarBacklog} turns of {FarUsers} users, emulator +{FarLatencyMs} ms, {lanes} sweep lanes (s)",
@@ -147,6 +160,35 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
         await worker.DisposeAsync();
         await journal.DisposeAsync();
         return rate;
+    }
+
+    /// <summary>
+    /// One user's <see cref="BurstTurns"/> turns recorded as fast as they come, on the engine's defaults: it holds 1,000, so
+    /// most wait in the journal and are pulled as lanes free up. Seconds from the first record to the last synced mark.
+    /// </summary>
+    private async Task<double> BurstAsync(MemobaseClient client)
+    {
+        var path = Path.Combine(directory, "burst.db");
+        foreach (var file in Directory.GetFiles(directory, "burst.db*"))
+        {
+            File.Delete(file);
+        }
+        await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = path });
+        var options = new DeliveryOptions();
+        var delivery = new TurnDelivery(client, journal, options, TimeProvider.System, NullLogger<TurnDelivery>.Instance);
+        await using var engine = new DeliveryEngine(journal, delivery, options, TimeProvider.System, NullLogger<DeliveryEngine>.Instance);
+        engine.Start();
+        var recorder = new DialogueRecorder(journal, engine, $"burst-{Guid.NewGuid():N}", "bench", TimeProvider.System);
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < BurstTurns; i++)
+        {
+            await RecordAsync(recorder, i);
+        }
+        while (engine.Statistics.SyncedCount < BurstTurns)
+        {
+            await Task.Delay(1);
+        }
+        return watch.Elapsed.TotalSeconds;
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ internal sealed class JournalBenchmark(string directory, int runs, TextWriter ou
 
         for (var run = 1; run <= runs; run++)
         {
-            var fsync = FsyncTimes();
+            var fsync = Fsync.Times(directory, LatencySamples);
             results.Add("fsync p50 (ms)", Samples.Median(fsync));
             var latency = await AppendLatencyAsync();
             results.Add("append p50 (ms)", Samples.Median(latency));
@@ -42,23 +42,6 @@ internal sealed class JournalBenchmark(string directory, int runs, TextWriter ou
         results.Add("claim 100 p99 (ms), 1M synced + 1k pending", Samples.Percentile(claim, 99));
 
         results.Print(output, runs);
-    }
-
-    /// <summary>This machine's cost of making 4 KiB durable: write then fsync, as a commit does.</summary>
-    private List<double> FsyncTimes()
-    {
-        var path = Path.Combine(directory, "fsync.probe");
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None);
-        var block = new byte[4096];
-        var times = new List<double>();
-        for (var i = 0; i < LatencySamples; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            file.Write(block);
-            file.Flush(flushToDisk: true);
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        return times;
     }
 
     private SqliteJournal Fresh(string name)
