@@ -33,9 +33,9 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
         await TestPostgres.DropSchemaAsync(_schema);
     }
 
-    private void StartDaemons(RunningEmulator server)
+    private void StartDaemons(RunningEmulator server, int count = Daemons)
     {
-        for (var i = 0; i < Daemons; i++)
+        for (var i = 0; i < count; i++)
         {
             var daemon = CliProcess.Start(new Dictionary<string, string>
             {
@@ -88,15 +88,21 @@ public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
             o.PersistentChatBlobs = true;
             o.Faults = new FaultSettings { LatencyMinMs = 2, LatencyMaxMs = 12, Http500Rate = 0.03, DropRate = 0.02, LostAnswerRate = 0.04 };
         });
-        StartDaemons(server);
+        // The first daemon starts alone, so that the turns it holds when it is killed are surely some: with all four
+        // listening, whichever wakes first may claim every turn as it comes.
+        StartDaemons(server, 1);
         var location = TestPostgres.Location(_schema);
-        using var first = new ProbeProcess("record", location, "left", "6", "150", "20");
-        using var second = new ProbeProcess("record", location, "right", "6", "150", "20");
+        using var first = new ProbeProcess("record", location, "left", "6", "150", "40");
+        using var second = new ProbeProcess("record", location, "right", "6", "150", "40");
 
-        // SIGKILL the first daemon while it holds leases: in the middle of a batch.
+        // SIGKILL the first daemon while it holds leases, the other three running: in the middle of its deliveries.
         var victim = _daemons[0];
         var orphaned = new List<Guid>();
         await WaitUntilAsync(async () => (orphaned = await LeasedByAsync(victim)).Count >= 1, TimeSpan.FromSeconds(90), "the first daemon holding leases");
+        StartDaemons(server, Daemons - 1);
+        await WaitUntilAsync(() => Task.FromResult(server.Emulator.GetStats().Requests > 0 && _daemons.All(d => !d.HasExited)), TimeSpan.FromSeconds(30), "the other daemons");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await WaitUntilAsync(async () => (orphaned = await LeasedByAsync(victim)).Count >= 1, TimeSpan.FromSeconds(30), "the first daemon holding leases beside the others");
         victim.Kill();
         await victim.WaitForExitAsync();
 
