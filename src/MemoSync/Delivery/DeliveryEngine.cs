@@ -36,6 +36,8 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
     private long _knownSeq;
     private volatile bool _draining;
     private bool _claimWanted = true;
+    // The last claim left pending turns behind (waiting for a backoff, or behind a user's earlier turn).
+    private bool _leftBehind;
     private DateTimeOffset _lookAt, _renewAt, _quietUntil, _pausedUntil;
     private bool _failing;
     private int _cycleFailures;
@@ -277,7 +279,8 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
                 break;
             case DeliveryOutcome.Retrying:
                 Statistics.Failed();
-                _failing = true;
+                // Only quick attempts that all failed say Memobase is down; a slow retry failing once more says little.
+                _failing |= held.Quick;
                 break;
             case DeliveryOutcome.Paused:
                 _pausedUntil = now + _options.ConfigurationPause;
@@ -288,6 +291,8 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
         if (goesOn)
         {
             _taken.Remove(held.Entry.Turn.Id);
+            // Turns of this user may have waited in the journal behind this one: they are due now, not at the next look.
+            _claimWanted |= _leftBehind;
         }
         var dropped = _held.Finish(held, goesOn);
         if (outcome is DeliveryOutcome.Untried or null)
@@ -373,6 +378,7 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
         _lookAt = claimed.NextDue is { } due && due < interval ? due : interval;
         // More turns are due than one claim took: come back as soon as there is room.
         _claimWanted = claimed.NextDue is { } next && next <= now;
+        _leftBehind = claimed.NextDue is not null;
     }
 
     private void StartDeliveries()
@@ -384,17 +390,18 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
         while (_held.InFlight < _options.Lanes && _held.TryStartNext(out var held))
         {
             // Quick attempts for a turn's first delivery while Memobase answers; a slow retry, or any turn while it fails, gets one.
-            _ = DeliverAsync(held, quick: !_failing && held.Entry.RetryCount == 0);
+            held.Quick = !_failing && held.Entry.RetryCount == 0;
+            _ = DeliverAsync(held);
         }
     }
 
-    private async Task DeliverAsync(HeldTurn held, bool quick)
+    private async Task DeliverAsync(HeldTurn held)
     {
         DeliveryOutcome? outcome = null;
         try
         {
             using var abort = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, held.Abort.Token);
-            outcome = await _delivery.DeliverAsync(held.Entry, Owner, quick, () => held.LeaseEnds, Statistics, abort.Token);
+            outcome = await _delivery.DeliverAsync(held.Entry, Owner, held.Quick, () => held.LeaseEnds, Statistics, abort.Token);
         }
 #pragma warning disable CA1031 // Whatever went wrong, the turn stays pending and the loop hears of it.
         catch (Exception e)

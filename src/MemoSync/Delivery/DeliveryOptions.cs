@@ -45,8 +45,12 @@ public sealed record DeliveryOptions
     /// <summary>How long stopping waits for deliveries in flight before leaving the rest pending. Default 10 s.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Requests at most spent looking for the blob of a turn whose answer was lost, before sending it again. Default 20.</summary>
-    public int VerifyRequests { get; init; } = 20;
+    /// <summary>
+    /// Requests at most spent looking for the blob of a turn whose answer was lost, before sending it again. Default 5: the
+    /// newest blobs of the user are looked at, and the turn's own, if stored, is among them, as the user's later turns wait
+    /// behind it.
+    /// </summary>
+    public int VerifyRequests { get; init; } = 5;
 
     /// <summary>One sentence naming what cannot work together, or null when the options can be used.</summary>
     public string? Validate(TimeSpan requestTimeout)

@@ -159,6 +159,9 @@ internal sealed class HeldTurn(JournalEntry entry, DateTimeOffset leaseEnds)
 
     public DateTimeOffset LeaseEnds { get; set; } = leaseEnds;
 
+    /// <summary>Whether its delivery makes quick attempts.</summary>
+    public bool Quick { get; set; }
+
     /// <summary>Cancelled when the lease is found lost while the turn is in flight.</summary>
     public CancellationTokenSource Abort { get; } = new();
 }

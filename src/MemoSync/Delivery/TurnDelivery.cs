@@ -65,11 +65,14 @@ public sealed partial class TurnDelivery
                 return DeliveryOutcome.Untried;
             }
             MemobaseException failure;
+            // While the blob of a lost answer is looked for, a failure says nothing of the turn: it is never charged.
+            var looking = unknown;
             try
             {
                 using var leaseRunsOut = new CancellationTokenSource(left, _time);
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct, leaseRunsOut.Token);
                 var blobId = unknown ? await FindAsync(turn, deadline.Token) : null;
+                looking = false;
                 if (blobId is not null)
                 {
                     statistics.Verified();
@@ -77,7 +80,7 @@ public sealed partial class TurnDelivery
                 blobId ??= await SendAsync(turn, deadline.Token);
                 return await _journal.MarkSyncedAsync(turn.Id, owner, blobId, CancellationToken.None) ? DeliveryOutcome.Synced : DeliveryOutcome.LeaseLost;
             }
-            catch (MemobaseException e) when (e.Kind == MemobaseErrorKind.Permanent)
+            catch (MemobaseException e) when (e.Kind == MemobaseErrorKind.Permanent && !looking)
             {
                 return await DeadAsync(turn, owner, e.Message);
             }
@@ -96,16 +99,17 @@ public sealed partial class TurnDelivery
                 failure = new MemobaseException("insert blob", MemobaseErrorKind.Transient,
                     ct.IsCancellationRequested ? "delivery stopped before Memobase answered" : "no answer before the turn's lease ran out", inner: e, outcomeUnknown: true);
             }
-            if (failure.OutcomeUnknown)
+            if (failure.OutcomeUnknown && !looking)
             {
                 unknown = true;
                 statistics.OutcomeUnknown();
             }
+            var charged = !failure.OutcomeUnknown && !looking;
             var wait = QuickWait(attempt, failure);
             if (attempt >= attempts || failure.IsQuotaExhausted || ct.IsCancellationRequested
                 || _time.GetUtcNow() + wait + _client.Timeout > leaseEnds() - LeaseMargin)
             {
-                return await RetryLaterAsync(entry, owner, failure, unknown, stopping: ct.IsCancellationRequested);
+                return await RetryLaterAsync(entry, owner, failure, charged, unknown, stopping: ct.IsCancellationRequested);
             }
             await Task.Delay(wait, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -121,10 +125,12 @@ public sealed partial class TurnDelivery
         return e.RetryAfter is { } after && after > wait ? after : wait;
     }
 
-    private async Task<DeliveryOutcome> RetryLaterAsync(JournalEntry entry, string owner, MemobaseException e, bool unknown, bool stopping)
+    /// <summary>
+    /// Ends a delivery that did not get through. A lost answer, or a failed look for its blob, is not the turn's fault (it
+    /// may be stored already): it is not <paramref name="charged"/>, and never brings the turn nearer to dead.
+    /// </summary>
+    private async Task<DeliveryOutcome> RetryLaterAsync(JournalEntry entry, string owner, MemobaseException e, bool charged, bool unknown, bool stopping)
     {
-        // A lost answer is not the turn's fault, and it may be stored already: it never brings the turn nearer to dead.
-        var charged = !e.OutcomeUnknown;
         var retries = entry.RetryCount + (charged ? 1 : 0);
         if (charged && retries >= _options.DeadAfter)
         {
