@@ -1,3 +1,4 @@
+using MemoSync.Dialogue;
 using MemoSync.Journal;
 using MemoSync.Memobase.Models;
 using Microsoft.Extensions.Time.Testing;
@@ -43,6 +44,38 @@ public abstract class JournalConformanceTests : IAsyncLifetime
         Assert.Equal((turn.Id, "alice", "session-1", turn.Timestamp), (entry.Turn.Id, entry.Turn.UserId, entry.Turn.SessionId, entry.Turn.Timestamp));
         Assert.Equal(turn.Messages, entry.Turn.Messages);
         Assert.Equal((TurnState.Pending, 0, (string?)null, (Guid?)null), (entry.State, entry.RetryCount, entry.LastError, entry.BlobId));
+    }
+
+    [Fact]
+    public async Task A_recorder_retrying_after_a_lost_commit_acknowledgement_records_the_turn_once()
+    {
+        var recorder = new DialogueRecorder(new LostAcknowledgementLog(Journal), null, "alice", "session-1", Time);
+        recorder.AddUserMessage("我的猫叫咪咪");
+        recorder.AddAssistantMessage("好名字！");
+        await Assert.ThrowsAsync<JournalUnavailableException>(() => recorder.FinalizeTurnAsync());
+        recorder.AddUserMessage("它三岁了");
+
+        var retried = await recorder.FinalizeTurnAsync();
+
+        var turns = await Journal.ListAsync(null, 10);
+        Assert.Equal(2, turns.Count);
+        Assert.Equal(["我的猫叫咪咪", "好名字！"], turns[0].Turn.Messages.Select(m => m.Content));
+        Assert.Equal(["它三岁了"], turns[1].Turn.Messages.Select(m => m.Content));
+        Assert.Equal(retried!.Id, turns[1].Turn.Id);
+        Assert.Null(await recorder.FinalizeTurnAsync());
+    }
+
+    [Fact]
+    public async Task A_leased_append_of_an_id_recorded_before_writes_nothing_and_leases_nothing()
+    {
+        var turn = NewTurn();
+        await Journal.AppendAsync(turn);
+
+        Assert.Null(await Journal.AppendLeasedAsync(turn with { Messages = [new(ChatMessage.UserRole, "again")] }, new TurnLease("engine-1", Lease)));
+
+        var entry = Assert.Single(await Journal.ListAsync(null, 10));
+        Assert.Equal(turn.Messages, entry.Turn.Messages);
+        Assert.Null(entry.LeaseUntil);
     }
 
     [Fact]

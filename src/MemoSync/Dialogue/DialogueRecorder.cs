@@ -15,6 +15,7 @@ public sealed class DialogueRecorder(ITurnLog journal, DeliveryEngine? engine, s
     private readonly Lock _gate = new();
     private List<ChatMessage> _messages = [];
     private TurnInterruption? _interruption;
+    private Turn? _unrecorded;
 
     /// <summary>Adds what the person said to the current turn.</summary>
     public void AddUserMessage(string content, string? alias = null) => Add(ChatMessage.UserRole, content, alias);
@@ -42,19 +43,30 @@ public sealed class DialogueRecorder(ITurnLog journal, DeliveryEngine? engine, s
 
     /// <summary>
     /// Ends the turn: returns once it is durable in the journal, handed to the engine without waiting for
-    /// delivery. Returns null when nothing was said since the last turn.
+    /// delivery. Returns null when nothing was said since the last turn. A turn that could not be recorded is
+    /// recorded first, under the same id, so a commit whose acknowledgement was lost is never recorded twice
+    /// (the journal keeps the first of an id); what was said since becomes the next turn.
     /// </summary>
     /// <exception cref="TurnRejectedException">The turn is not acceptable (the exception names the field); its messages are kept.</exception>
-    /// <exception cref="JournalUnavailableException">The journal cannot be written: the turn was not recorded; its messages are kept.</exception>
+    /// <exception cref="JournalUnavailableException">The journal cannot be written: the turn was not recorded and is tried again, whole, by the next call.</exception>
     public async Task<Turn?> FinalizeTurnAsync(CancellationToken ct = default)
     {
+        Turn? unrecorded;
+        lock (_gate)
+        {
+            (unrecorded, _unrecorded) = (_unrecorded, null);
+        }
+        if (unrecorded is not null)
+        {
+            await RecordAsync(unrecorded, ct);
+        }
         List<ChatMessage> messages;
         TurnInterruption? interruption;
         lock (_gate)
         {
             if (_messages.Count == 0)
             {
-                return null;
+                return unrecorded;
             }
             (messages, interruption) = (_messages, _interruption);
             (_messages, _interruption) = ([], null);
@@ -62,18 +74,35 @@ public sealed class DialogueRecorder(ITurnLog journal, DeliveryEngine? engine, s
         var turn = Turn.Create(userId, sessionId, messages, time) with { Interruption = interruption };
         try
         {
-            await (engine is null ? journal.AppendAsync(turn, ct) : engine.RecordAsync(turn, ct));
+            await RecordAsync(turn, ct);
         }
-        catch
+        catch (TurnRejectedException)
         {
             lock (_gate)
             {
-                // Not recorded: put the messages back in front of anything said since, so a retry records them.
+                // Not acceptable as it is: the messages go back in front of anything said since.
                 _messages.InsertRange(0, messages);
                 _interruption ??= interruption;
             }
             throw;
         }
         return turn;
+    }
+
+    /// <summary>Records <paramref name="turn"/>; when that fails for any reason but the turn itself, keeps it, id and all, for the next call.</summary>
+    private async Task RecordAsync(Turn turn, CancellationToken ct)
+    {
+        try
+        {
+            await (engine is null ? journal.AppendAsync(turn, ct) : engine.RecordAsync(turn, ct));
+        }
+        catch (Exception e) when (e is not TurnRejectedException)
+        {
+            lock (_gate)
+            {
+                _unrecorded = turn;
+            }
+            throw;
+        }
     }
 }
