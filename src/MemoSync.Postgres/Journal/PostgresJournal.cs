@@ -16,8 +16,6 @@ namespace MemoSync.Journal;
 /// </summary>
 public sealed class PostgresJournal : IDialogueJournal
 {
-    private const string Columns =
-        "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at, interruption, seq, recorded_at, unconfirmed";
     private const int MaxBatch = 1024;
 
     private readonly NpgsqlDataSource _source;
@@ -203,7 +201,7 @@ public sealed class PostgresJournal : IDialogueJournal
                     UPDATE turns SET lease_owner = @owner, lease_until = @now + @lease, unconfirmed = turns.unconfirmed OR turns.lease_owner IS NOT NULL
                     FROM due WHERE turns.seq = due.seq
                     RETURNING turns.*)
-                SELECT {Columns} FROM claimed ORDER BY seq
+                SELECT {JournalSql.Columns} FROM claimed ORDER BY seq
                 """);
             var now = Now();
             AddParameters(claim.Parameters, [("owner", lease.Owner), ("lease", lease.Duration), ("max", max), ("now", now)]);
@@ -237,57 +235,40 @@ public sealed class PostgresJournal : IDialogueJournal
         """, ct, ("ids", turnIds.ToArray()), ("owner", owner));
 
     /// <inheritdoc />
-    public Task<bool> MarkSyncedAsync(Guid turnId, string owner, Guid? blobId, CancellationToken ct = default) => ChangeAsync("""
-        UPDATE turns SET state = 1, synced_at = @now, blob_id = @blob, lease_owner = NULL, lease_until = NULL, last_error = NULL, unconfirmed = false
-        WHERE id = @id AND state = 0 AND lease_owner = @owner
-        """, ct, ("id", turnId), ("owner", owner), ("blob", Typed(blobId, NpgsqlDbType.Uuid)), ("now", Now()));
+    public Task<bool> MarkSyncedAsync(Guid turnId, string owner, Guid? blobId, CancellationToken ct = default) => ChangeAsync(JournalSql.MarkSynced, ct, ("id", turnId), ("owner", owner), ("blob", Typed(blobId, NpgsqlDbType.Uuid)), ("now", Now()));
 
     /// <inheritdoc />
     public Task<bool> ReleaseAsync(Guid turnId, string owner, FailedAttempt attempt, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(attempt);
-        return ChangeAsync("""
-            UPDATE turns SET retry_count = retry_count + @charge, next_attempt_at = @next, last_error = @error, unconfirmed = unconfirmed OR @unknown,
-                             lease_owner = NULL, lease_until = NULL
-            WHERE id = @id AND state = 0 AND lease_owner = @owner
-            """, ct, ("id", turnId), ("owner", owner), ("charge", attempt.ChargeRetry ? 1 : 0), ("next", attempt.NextAttemptAt.ToUniversalTime()),
+        return ChangeAsync(JournalSql.Release, ct, ("id", turnId), ("owner", owner), ("charge", attempt.ChargeRetry ? 1 : 0), ("next", attempt.NextAttemptAt.ToUniversalTime()),
             ("error", attempt.Failure), ("unknown", attempt.OutcomeUnknown));
     }
 
     /// <inheritdoc />
-    public Task<bool> MarkDeadAsync(Guid turnId, string owner, string reason, CancellationToken ct = default) => ChangeAsync("""
-        UPDATE turns SET state = 2, last_error = @reason, lease_owner = NULL, lease_until = NULL
-        WHERE id = @id AND state = 0 AND lease_owner = @owner
-        """, ct, ("id", turnId), ("owner", owner), ("reason", reason));
+    public Task<bool> MarkDeadAsync(Guid turnId, string owner, string reason, CancellationToken ct = default) => ChangeAsync(JournalSql.MarkDead, ct, ("id", turnId), ("owner", owner), ("reason", reason));
 
     /// <inheritdoc />
-    public Task<int> RequeueDeadAsync(CancellationToken ct = default) => ExecuteAsync("""
-        UPDATE turns SET state = 0, retry_count = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL WHERE state = 2
-        """, ct, ("now", Now()));
+    public Task<int> RequeueDeadAsync(CancellationToken ct = default) => ExecuteAsync(JournalSql.RequeueDead, ct, ("now", Now()));
 
     /// <inheritdoc />
-    public Task<bool> RequeueAsync(Guid turnId, CancellationToken ct = default) => ChangeAsync("""
-        UPDATE turns SET state = 0, retry_count = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL
-        WHERE id = @id AND state IN (0, 2)
-        """, ct, ("id", turnId), ("now", Now()));
+    public Task<bool> RequeueAsync(Guid turnId, CancellationToken ct = default) => ChangeAsync(JournalSql.Requeue, ct, ("id", turnId), ("now", Now()));
 
     /// <inheritdoc />
     public Task<int> PurgeSyncedAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) =>
-        ExecuteAsync("DELETE FROM turns WHERE state = 1 AND synced_at < @before", ct, ("before", syncedBefore.ToUniversalTime()));
+        ExecuteAsync(JournalSql.PurgeSynced, ct, ("before", syncedBefore.ToUniversalTime()));
 
     /// <inheritdoc />
     public Task<int> PurgeSyncedBatchAsync(DateTimeOffset syncedBefore, int maxTurns, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTurns);
-        return ExecuteAsync("""
-            DELETE FROM turns WHERE seq IN (SELECT seq FROM turns WHERE state = 1 AND synced_at < @before ORDER BY synced_at LIMIT @max)
-            """, ct, ("before", syncedBefore.ToUniversalTime()), ("max", maxTurns));
+        return ExecuteAsync(JournalSql.PurgeSyncedBatch, ct, ("before", syncedBefore.ToUniversalTime()), ("max", maxTurns));
     }
 
     /// <inheritdoc />
     public Task<long> CountSyncedBeforeAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) => RunAsync(async c =>
     {
-        await using var count = Command(c, "SELECT COUNT(*) FROM turns WHERE state = 1 AND synced_at < @before", ("before", syncedBefore.ToUniversalTime()));
+        await using var count = Command(c, JournalSql.CountSyncedBefore, ("before", syncedBefore.ToUniversalTime()));
         return (long)(await count.ExecuteScalarAsync(ct))!;
     }, ct);
 
@@ -295,18 +276,15 @@ public sealed class PostgresJournal : IDialogueJournal
 
     /// <inheritdoc />
     public async Task<JournalEntry?> GetAsync(Guid turnId, CancellationToken ct = default) =>
-        (await QueryAsync($"SELECT {Columns} FROM turns WHERE id = @id", ct, ("id", turnId))).SingleOrDefault();
+        (await QueryAsync(JournalSql.Get, ct, ("id", turnId))).SingleOrDefault();
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<JournalEntry>> ListAsync(TurnState? state, int limit, CancellationToken ct = default) =>
-        await QueryAsync($"SELECT {Columns} FROM turns {(state is null ? "" : "WHERE state = @state")} ORDER BY seq LIMIT @limit", ct,
-            ("state", (short?)state), ("limit", limit));
+        await QueryAsync(JournalSql.List, ct, ("state", Typed((short?)state, NpgsqlDbType.Smallint)), ("limit", limit));
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<JournalEntry>> ListAfterAsync(Guid? after, int limit, CancellationToken ct = default) =>
-        await QueryAsync($"""
-            SELECT {Columns} FROM turns WHERE seq > COALESCE((SELECT seq FROM turns WHERE id = @after), 0) ORDER BY seq LIMIT @limit
-            """, ct, ("after", Typed(after, NpgsqlDbType.Uuid)), ("limit", limit));
+        await QueryAsync(JournalSql.ListAfter, ct, ("after", Typed(after, NpgsqlDbType.Uuid)), ("limit", limit));
 
     /// <inheritdoc />
     public Task<JournalStatus> GetStatusAsync(int recentErrors = 10, CancellationToken ct = default) => RunAsync(async c =>
@@ -319,8 +297,8 @@ public sealed class PostgresJournal : IDialogueJournal
                     SELECT user_id, count(*) FILTER (WHERE state = 0), count(*) FILTER (WHERE state = 1), count(*) FILTER (WHERE state = 2)
                     FROM turns GROUP BY user_id ORDER BY user_id COLLATE "C"
                     """),
-                new("SELECT min(timestamp) FROM turns WHERE state = 0"),
-                new($"SELECT {Columns} FROM turns WHERE last_error IS NOT NULL AND state <> 1 ORDER BY seq DESC LIMIT {recentErrors}"),
+                new(JournalSql.OldestPending),
+                new(JournalSql.RecentErrors) { Parameters = { new("n", recentErrors) } },
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -363,7 +341,7 @@ public sealed class PostgresJournal : IDialogueJournal
                 await listen.ExecuteNonQueryAsync(ct);
             }
             // Listening now: what was appended before is read once, so nothing falls between the last answer and this one.
-            await using (var last = new NpgsqlCommand("SELECT coalesce(max(seq), 0) FROM turns", connection))
+            await using (var last = new NpgsqlCommand(JournalSql.LastSeq, connection))
             {
                 newest = Math.Max(newest, (long)(await last.ExecuteScalarAsync(ct))!);
             }
@@ -546,7 +524,7 @@ public sealed class PostgresJournal : IDialogueJournal
         {
             entries.Add(new JournalEntry(
                 TurnRow.ToTurn(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
-                    reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(12) ? null : reader.GetString(12)),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(13) ? null : reader.GetString(13)),
                 (TurnState)reader.GetInt16(5),
                 reader.GetInt32(6),
                 reader.GetFieldValue<DateTimeOffset>(7),
@@ -555,7 +533,7 @@ public sealed class PostgresJournal : IDialogueJournal
                 reader.IsDBNull(10) ? null : reader.GetGuid(10),
                 reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11))
             {
-                Seq = reader.GetInt64(13),
+                Seq = reader.GetInt64(12),
                 // A row from before recorded_at was kept counts from its own time.
                 RecordedAt = reader.GetFieldValue<DateTimeOffset>(reader.IsDBNull(14) ? 4 : 14),
                 OutcomeUnknown = reader.GetBoolean(15),

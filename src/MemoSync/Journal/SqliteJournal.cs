@@ -13,8 +13,6 @@ namespace MemoSync.Journal;
 /// </summary>
 public sealed class SqliteJournal : IDialogueJournal
 {
-    // seq comes last: RETURNING has no ORDER BY, so claimed rows are put back in the journal's order by it.
-    private const string Columns = "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at, seq, interruption, recorded_at, unconfirmed";
     private const int MaxBatch = 1024;
 
     private readonly string _connectionString;
@@ -243,7 +241,7 @@ public sealed class SqliteJournal : IDialogueJournal
             var claimed = Read(Prepared(tx, $"""
                 UPDATE turns SET lease_owner = $owner, lease_until = $until, unconfirmed = unconfirmed OR lease_owner IS NOT NULL
                 WHERE seq IN (SELECT value FROM json_each($seqs))
-                RETURNING {Columns}
+                RETURNING {JournalSql.Columns}
                 """, ("$owner", lease.Owner), ("$until", now + (long)lease.Duration.TotalMilliseconds),
                 ("$seqs", JsonSerializer.Serialize(due, SeqJsonContext.Default.ListInt64))));
             return new ClaimedTurns(claimed, nextDue);
@@ -321,43 +319,29 @@ public sealed class SqliteJournal : IDialogueJournal
     private static string Ids(IEnumerable<Guid> ids) => JsonSerializer.Serialize(ids.Select(id => id.ToString()), SeqJsonContext.Default.IEnumerableString);
 
     /// <inheritdoc />
-    public Task<bool> MarkSyncedAsync(Guid turnId, string owner, Guid? blobId, CancellationToken ct = default) => Change("""
-        UPDATE turns SET state = 1, synced_at = $now, blob_id = $blob, lease_owner = NULL, lease_until = NULL, last_error = NULL, unconfirmed = 0
-        WHERE id = $id AND state = 0 AND lease_owner = $owner
-        """, ct, ("$id", turnId.ToString()), ("$owner", owner), ("$blob", blobId?.ToString()), ("$now", Now()));
+    public Task<bool> MarkSyncedAsync(Guid turnId, string owner, Guid? blobId, CancellationToken ct = default) => Change(JournalSql.MarkSynced,
+        ct, ("@id", turnId.ToString()), ("@owner", owner), ("@blob", blobId?.ToString()), ("@now", Now()));
 
     /// <inheritdoc />
     public Task<bool> ReleaseAsync(Guid turnId, string owner, FailedAttempt attempt, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(attempt);
-        return Change("""
-            UPDATE turns SET retry_count = retry_count + $charge, next_attempt_at = $next, last_error = $error, unconfirmed = unconfirmed OR $unknown,
-                             lease_owner = NULL, lease_until = NULL
-            WHERE id = $id AND state = 0 AND lease_owner = $owner
-            """, ct, ("$id", turnId.ToString()), ("$owner", owner), ("$charge", attempt.ChargeRetry ? 1 : 0),
-            ("$next", attempt.NextAttemptAt.ToUnixTimeMilliseconds()), ("$error", attempt.Failure), ("$unknown", attempt.OutcomeUnknown));
+        return Change(JournalSql.Release, ct, ("@id", turnId.ToString()), ("@owner", owner), ("@charge", attempt.ChargeRetry ? 1 : 0),
+            ("@next", attempt.NextAttemptAt.ToUnixTimeMilliseconds()), ("@error", attempt.Failure), ("@unknown", attempt.OutcomeUnknown));
     }
 
     /// <inheritdoc />
-    public Task<bool> MarkDeadAsync(Guid turnId, string owner, string reason, CancellationToken ct = default) => Change("""
-        UPDATE turns SET state = 2, last_error = $reason, lease_owner = NULL, lease_until = NULL
-        WHERE id = $id AND state = 0 AND lease_owner = $owner
-        """, ct, ("$id", turnId.ToString()), ("$owner", owner), ("$reason", reason));
+    public Task<bool> MarkDeadAsync(Guid turnId, string owner, string reason, CancellationToken ct = default) => Change(JournalSql.MarkDead, ct, ("@id", turnId.ToString()), ("@owner", owner), ("@reason", reason));
 
     /// <inheritdoc />
-    public Task<int> RequeueDeadAsync(CancellationToken ct = default) => Grouped(tx => Prepared(tx, """
-        UPDATE turns SET state = 0, retry_count = 0, next_attempt_at = $now, lease_owner = NULL, lease_until = NULL WHERE state = 2
-        """, ("$now", Now())).ExecuteNonQuery(), ct);
+    public Task<int> RequeueDeadAsync(CancellationToken ct = default) => Grouped(tx => Prepared(tx, JournalSql.RequeueDead, ("@now", Now())).ExecuteNonQuery(), ct);
 
     /// <inheritdoc />
-    public Task<bool> RequeueAsync(Guid turnId, CancellationToken ct = default) => Change("""
-        UPDATE turns SET state = 0, retry_count = 0, next_attempt_at = $now, lease_owner = NULL, lease_until = NULL
-        WHERE id = $id AND state IN (0, 2)
-        """, ct, ("$id", turnId.ToString()), ("$now", Now()));
+    public Task<bool> RequeueAsync(Guid turnId, CancellationToken ct = default) => Change(JournalSql.Requeue, ct, ("@id", turnId.ToString()), ("@now", Now()));
 
     /// <inheritdoc />
     public Task<int> PurgeSyncedAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) =>
-        Grouped(tx => Prepared(tx, "DELETE FROM turns WHERE state = 1 AND synced_at < $before", ("$before", syncedBefore.ToUnixTimeMilliseconds())).ExecuteNonQuery(), ct);
+        Grouped(tx => Prepared(tx, JournalSql.PurgeSynced, ("@before", syncedBefore.ToUnixTimeMilliseconds())).ExecuteNonQuery(), ct);
 
     /// <inheritdoc />
     public async Task<int> PurgeSyncedBatchAsync(DateTimeOffset syncedBefore, int maxTurns, CancellationToken ct = default)
@@ -369,9 +353,7 @@ public sealed class SqliteJournal : IDialogueJournal
             Execute(c, "PRAGMA wal_autocheckpoint = 0");
             try
             {
-                return Execute(c, """
-                    DELETE FROM turns WHERE seq IN (SELECT seq FROM turns WHERE state = 1 AND synced_at < $before ORDER BY synced_at LIMIT $max)
-                    """, ("$before", syncedBefore.ToUnixTimeMilliseconds()), ("$max", maxTurns));
+                return Execute(c, JournalSql.PurgeSyncedBatch, ("@before", syncedBefore.ToUnixTimeMilliseconds()), ("@max", maxTurns));
             }
             finally
             {
@@ -387,7 +369,7 @@ public sealed class SqliteJournal : IDialogueJournal
     /// <inheritdoc />
     public Task<long> CountSyncedBeforeAsync(DateTimeOffset syncedBefore, CancellationToken ct = default) => Run(c =>
     {
-        using var count = Command(c, "SELECT COUNT(*) FROM turns WHERE state = 1 AND synced_at < $before", ("$before", syncedBefore.ToUnixTimeMilliseconds()));
+        using var count = Command(c, JournalSql.CountSyncedBefore, ("@before", syncedBefore.ToUnixTimeMilliseconds()));
         return (long)count.ExecuteScalar()!;
     }, ct);
 
@@ -395,19 +377,15 @@ public sealed class SqliteJournal : IDialogueJournal
 
     /// <inheritdoc />
     public Task<JournalEntry?> GetAsync(Guid turnId, CancellationToken ct = default) =>
-        Run(c => Read(c, $"SELECT {Columns} FROM turns WHERE id = $id", ("$id", turnId.ToString())).SingleOrDefault(), ct);
+        Run(c => Read(c, JournalSql.Get, ("@id", turnId.ToString())).SingleOrDefault(), ct);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<JournalEntry>> ListAsync(TurnState? state, int limit, CancellationToken ct = default) =>
-        Run<IReadOnlyList<JournalEntry>>(c => Read(c,
-            $"SELECT {Columns} FROM turns WHERE $state IS NULL OR state = $state ORDER BY seq LIMIT $limit",
-            ("$state", (int?)state), ("$limit", limit)), ct);
+        Run<IReadOnlyList<JournalEntry>>(c => Read(c, JournalSql.List, ("@state", (int?)state), ("@limit", limit)), ct);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<JournalEntry>> ListAfterAsync(Guid? after, int limit, CancellationToken ct = default) =>
-        Run<IReadOnlyList<JournalEntry>>(c => Read(c, $"""
-            SELECT {Columns} FROM turns WHERE seq > COALESCE((SELECT seq FROM turns WHERE id = $after), 0) ORDER BY seq LIMIT $limit
-            """, ("$after", after?.ToString()), ("$limit", limit)), ct);
+        Run<IReadOnlyList<JournalEntry>>(c => Read(c, JournalSql.ListAfter, ("@after", after?.ToString()), ("@limit", limit)), ct);
 
     /// <inheritdoc />
     public Task<JournalStatus> GetStatusAsync(int recentErrors = 10, CancellationToken ct = default) => Run(c =>
@@ -423,9 +401,9 @@ public sealed class SqliteJournal : IDialogueJournal
                 users.Add(new UserTurnCounts(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
             }
         }
-        using var oldest = Command(c, "SELECT MIN(timestamp) FROM turns WHERE state = 0");
+        using var oldest = Command(c, JournalSql.OldestPending);
         var oldestPending = oldest.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
-        var errors = Read(c, $"SELECT {Columns} FROM turns WHERE last_error IS NOT NULL AND state <> 1 ORDER BY seq DESC LIMIT $n", ("$n", recentErrors))
+        var errors = Read(c, JournalSql.RecentErrors, ("@n", recentErrors))
             .AsEnumerable().Reverse()
             .Select(e => new TurnError(e.Turn.Id, e.Turn.UserId, e.State, e.RetryCount, e.LastError!))
             .ToList();
@@ -447,7 +425,7 @@ public sealed class SqliteJournal : IDialogueJournal
         {
             using var connection = Open();
             using var version = Command(connection, "PRAGMA data_version");
-            using var last = Command(connection, "SELECT COALESCE(max(seq), 0) FROM turns");
+            using var last = Command(connection, JournalSql.LastSeq);
             long? seen = null;
             while (true)
             {
@@ -645,6 +623,7 @@ public sealed class SqliteJournal : IDialogueJournal
                 OutcomeUnknown = reader.GetBoolean(15),
             }));
         }
+        // RETURNING has no ORDER BY: claimed rows are put back in the journal's order here.
         return entries.OrderBy(e => e.Seq).Select(e => e.Entry).ToList();
     }
 
