@@ -1,12 +1,25 @@
 using MemoSync.Bench;
+using MemoSync.TestSupport.Chaos;
+
+string Postgres(string script) => Environment.GetEnvironmentVariable("MEMOSYNC_BENCH_POSTGRES")
+    ?? throw new InvalidOperationException($"MEMOSYNC_BENCH_POSTGRES is not set: run it through bash bench/{script}");
 
 // dotnet run -c Release --project bench/MemoSync.Bench -- cluster [runs]   (PostgreSQL from MEMOSYNC_BENCH_POSTGRES; see bench/cluster)
 if (args is ["cluster", ..])
 {
-    var postgres = Environment.GetEnvironmentVariable("MEMOSYNC_BENCH_POSTGRES")
-        ?? throw new InvalidOperationException("MEMOSYNC_BENCH_POSTGRES is not set: run the cluster benchmark through bash bench/cluster");
-    await new ClusterBenchmark(postgres, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, Console.Out).RunAsync();
+    await new ClusterBenchmark(Postgres("cluster"), args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, Console.Out).RunAsync();
     return 0;
+}
+
+// dotnet run -c Release --project bench/MemoSync.Bench -- chaos [minutes] [seed]   (PostgreSQL from MEMOSYNC_BENCH_POSTGRES; see bench/chaos)
+// Exits 1 when a turn was lost, duplicated beyond the lost answers, left dead or pending, or a process stopped silently.
+if (args is ["chaos", ..])
+{
+    var minutes = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+    var seed = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : Environment.TickCount;
+    var outcomes = await ChaosSoak.RunBothAsync(Postgres("chaos"), TimeSpan.FromMinutes(minutes), seed, Console.Out);
+    ChaosTable.Print(outcomes, Console.Out);
+    return outcomes.Any(o => o.Problems().Count > 0) ? 1 : 0;
 }
 
 // dotnet run -c Release --project bench/MemoSync.Bench -- memory [turns]

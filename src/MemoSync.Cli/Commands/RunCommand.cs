@@ -39,7 +39,16 @@ internal static class RunCommand
             operations.Configure(builder, result);
             using var host = builder.Build();
             var options = host.Services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
-            await MemobaseProbe.CheckBeforeDeliveringAsync(host.Services.GetRequiredService<MemobaseClient>(), ct);
+            try
+            {
+                await MemobaseProbe.CheckBeforeDeliveringAsync(host.Services.GetRequiredService<MemobaseClient>(), ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // SIGINT or SIGTERM before Memobase first answered: nothing was taken, so a stop as asked, not a failure to restart.
+                Console.WriteLine("memosync run: stopped before delivering anything; turns stay pending in the journal.");
+                return ExitCodes.Ok;
+            }
             var engine = host.Services.GetRequiredService<DeliveryEngine>();
             Console.WriteLine($"memosync run: journal {journal}, Memobase {options.MemobaseUrl}, looking for turns of other processes every {options.Delivery.SyncInterval.TotalSeconds} s");
             // Runs until the host stops, then disposes it: the engine has drained.
