@@ -69,6 +69,31 @@ public sealed class PostgresJournalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_leased_appends_share_commits_and_lease_each_users_turns_in_order_behind_a_plain_append()
+    {
+        await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
+        var lease = new TurnLease("engine-1", TimeSpan.FromMinutes(2));
+        await journal.AppendAsync(NewTurn("writer-0", -1));
+        var seqs = await Task.WhenAll(Enumerable.Range(0, 64).Select(w => Task.Run(async () =>
+        {
+            var leased = new List<long?>();
+            for (var i = 0; i < 10; i++)
+            {
+                leased.Add(await journal.AppendLeasedAsync(NewTurn($"writer-{w}", i), lease));
+            }
+            return leased;
+        })));
+
+        Assert.True(journal.Commits < 641, $"{journal.Commits} commits for 641 appends: no commit was shared");
+        // writer-0's first turn is nobody's: its later turns wait behind it, unleased; every other writer's turns are leased.
+        Assert.All(seqs[0], Assert.Null);
+        Assert.All(seqs.Skip(1).SelectMany(s => s), s => Assert.NotNull(s));
+        var entries = await journal.ListAsync(TurnState.Pending, 1000);
+        Assert.Equal(641, entries.Count);
+        Assert.Equal(630, entries.Count(e => e.LeaseUntil is not null));
+    }
+
+    [Fact]
     public async Task Four_hosts_claiming_at_once_never_hold_turns_of_the_same_user_together_and_each_users_turns_are_settled_in_order()
     {
         const int users = 12, perUser = 15;

@@ -24,7 +24,7 @@ public sealed class PostgresJournal : IDialogueJournal
     private readonly string _channel;
     private readonly TimeProvider _time;
     private readonly TurnValidator _validator;
-    private readonly GroupCommitWriter<IReadOnlyList<TurnRow>> _appends;
+    private readonly GroupCommitWriter<PostgresAppend> _appends;
 
     private PostgresJournal(NpgsqlDataSource source, PostgresJournalOptions options, string where, TimeProvider time)
     {
@@ -34,8 +34,8 @@ public sealed class PostgresJournal : IDialogueJournal
         _validator = new TurnValidator(options.Limits);
         _claimLock = $"SELECT pg_advisory_xact_lock({PostgresSchema.LockClass}, hashtext('{options.Schema.Replace("'", "''", StringComparison.Ordinal)}'))";
         _channel = $"memosync_{options.Schema}";
-        _appends = new GroupCommitWriter<IReadOnlyList<TurnRow>>(appends => CommitAsync([.. appends.SelectMany(rows => rows)]),
-            (_, e) => e is NpgsqlException ? Unavailable("could not record the turn", e) : e, rows => rows.Count, MaxBatch);
+        _appends = new GroupCommitWriter<PostgresAppend>(CommitAsync,
+            (_, e) => e is NpgsqlException ? Unavailable("could not record the turn", e) : e, append => append.Rows.Count, MaxBatch);
     }
 
     /// <summary>
@@ -127,53 +127,74 @@ public sealed class PostgresJournal : IDialogueJournal
     public Task AppendAsync(Turn turn, CancellationToken ct = default) => AppendManyAsync([turn], ct);
 
     /// <inheritdoc />
-    public Task AppendManyAsync(IReadOnlyList<Turn> turns, CancellationToken ct = default) => _appends.WriteAsync(_validator.Rows(turns), ct);
-
-    /// <summary>One statement for the whole batch: one round trip and one commit, whose WAL flush all its callers share.</summary>
-    private async Task CommitAsync(IReadOnlyList<TurnRow> rows)
-    {
-        await using var command = _source.CreateCommand("""
-            WITH added AS (
-                INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption, recorded_at)
-                SELECT id, user_id, session_id, messages, at, @now, interruption, @now
-                FROM unnest(@ids, @users, @sessions, @messages, @ats, @interruptions) WITH ORDINALITY AS r(id, user_id, session_id, messages, at, interruption, n)
-                ORDER BY n
-                ON CONFLICT (id) DO NOTHING
-                RETURNING seq)
-            SELECT pg_notify(@channel, max(seq)::text) FROM added HAVING count(*) > 0
-            """);
-        command.Parameters.AddWithValue("channel", _channel);
-        command.Parameters.AddWithValue("now", Now());
-        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = rows.Select(r => r.Id).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("users", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.UserId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("sessions", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.SessionId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("messages", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Messages).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = rows.Select(r => r.Timestamp.ToUniversalTime()).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("interruptions", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Interruption).ToArray() });
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task AppendManyAsync(IReadOnlyList<Turn> turns, CancellationToken ct = default) => _appends.WriteAsync(new PostgresAppend(_validator.Rows(turns), null), ct);
 
     /// <inheritdoc />
     public async Task<long?> AppendLeasedAsync(Turn turn, TurnLease lease, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        var row = _validator.Rows([turn])[0];
-        // Leased in the same statement when every earlier pending turn of its user is the owner's: nobody else is delivering one.
-        var added = await QueryRowsAsync("""
-            WITH added AS (
-                INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption, recorded_at, lease_owner, lease_until)
-                SELECT @id, @user, @session, @messages, @at, @now, @interruption, @now,
-                       CASE WHEN free THEN @owner END, CASE WHEN free THEN @now + @lease END
-                FROM (SELECT NOT EXISTS (SELECT 1 FROM turns WHERE user_id = @user AND state = 0
-                                           AND (lease_owner IS DISTINCT FROM @owner OR lease_until <= @now)) AS free) f
-                ON CONFLICT (id) DO NOTHING
-                RETURNING seq, lease_owner)
-            SELECT seq, lease_owner IS NOT NULL, pg_notify(@channel, seq::text) FROM added
-            """, r => (Seq: r.GetInt64(0), Leased: r.GetBoolean(1)), ct, ("id", row.Id), ("user", row.UserId), ("session", row.SessionId),
-            ("messages", row.Messages), ("at", row.Timestamp.ToUniversalTime()), ("interruption", row.Interruption), ("owner", lease.Owner),
-            ("lease", lease.Duration), ("channel", _channel), ("now", Now()));
-        return added is [{ Leased: true } leased] ? leased.Seq : null;
+        var append = new PostgresAppend(_validator.Rows([turn]), lease);
+        await _appends.WriteAsync(append, ct);
+        return append.LeasedSeq;
     }
+
+    /// <summary>
+    /// One statement for the whole batch: one round trip and one commit, whose WAL flush all its callers share. A row with a
+    /// lease is leased in the same statement when every earlier pending turn of its user, in the table or earlier in the
+    /// batch, is held by the lease's owner: then nobody else can be delivering one of them.
+    /// </summary>
+    private async Task CommitAsync(IReadOnlyList<PostgresAppend> appends)
+    {
+        var rows = appends.SelectMany(a => a.Rows.Select(row => (Row: row, a.Lease))).ToList();
+        await using var command = _source.CreateCommand("""
+            WITH batch AS (
+                SELECT * FROM unnest(@ids, @users, @sessions, @messages, @ats, @interruptions, @owners)
+                    WITH ORDINALITY AS r(id, user_id, session_id, messages, at, interruption, owner, n)),
+            added AS (
+                INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption, recorded_at, lease_owner, lease_until)
+                SELECT id, user_id, session_id, messages, at, @now, interruption, @now,
+                       CASE WHEN free THEN owner END, CASE WHEN free THEN @now + @lease END
+                FROM (SELECT b.*, b.owner IS NOT NULL
+                          AND NOT EXISTS (SELECT 1 FROM batch e WHERE e.user_id = b.user_id AND e.n < b.n AND e.owner IS DISTINCT FROM b.owner)
+                          AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.user_id = b.user_id AND t.state = 0
+                                          AND (t.lease_owner IS DISTINCT FROM b.owner OR t.lease_until <= @now)) AS free
+                      FROM batch b) f
+                ORDER BY n
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id, seq, lease_owner IS NOT NULL AS leased)
+            -- The same notification many times in one transaction is delivered once.
+            SELECT id, seq, leased, pg_notify(@channel, (max(seq) OVER ())::text) FROM added
+            """);
+        command.Parameters.AddWithValue("channel", _channel);
+        command.Parameters.AddWithValue("now", Now());
+        // One engine per process, so a batch's leases all have one length.
+        command.Parameters.AddWithValue("lease", rows.Select(r => r.Lease?.Duration).FirstOrDefault(d => d is not null) ?? TimeSpan.Zero);
+        command.Parameters.Add(Array(NpgsqlDbType.Uuid, "ids", rows.Select(r => r.Row.Id)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, "users", rows.Select(r => r.Row.UserId)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, "sessions", rows.Select(r => r.Row.SessionId)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, "messages", rows.Select(r => r.Row.Messages)));
+        command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, "ats", rows.Select(r => r.Row.Timestamp.ToUniversalTime())));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, "interruptions", rows.Select(r => r.Row.Interruption)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, "owners", rows.Select(r => r.Lease?.Owner)));
+        var leased = new Dictionary<Guid, long>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                if (reader.GetBoolean(2))
+                {
+                    leased[reader.GetGuid(0)] = reader.GetInt64(1);
+                }
+            }
+        }
+        foreach (var append in appends.Where(a => a.Lease is not null))
+        {
+            append.LeasedSeq = leased.TryGetValue(append.Rows[0].Id, out var seq) ? seq : null;
+        }
+    }
+
+    private static NpgsqlParameter Array<T>(NpgsqlDbType element, string name, IEnumerable<T> values) =>
+        new(name, NpgsqlDbType.Array | element) { Value = values.ToArray() };
 
     // ---- claims and outcomes
 
