@@ -6,7 +6,11 @@ namespace MemoSync.Cli.Tests;
 internal sealed record CliRun(int Code, string Out, string Err)
 {
     /// <summary>Runs <c>memosync ARGS</c> in <paramref name="folder"/>, writing <paramref name="input"/> to its standard input, then closing it.</summary>
-    public static async Task<CliRun> InAsync(string folder, Dictionary<string, string> environment, string input, params string[] args)
+    public static Task<CliRun> InAsync(string folder, Dictionary<string, string> environment, string input, params string[] args) =>
+        InAsync(folder, environment, System.Text.Encoding.UTF8.GetBytes(input), args);
+
+    /// <summary>Runs <c>memosync ARGS</c> in <paramref name="folder"/>, writing <paramref name="input"/>'s bytes as they are to its standard input, then closing it.</summary>
+    public static async Task<CliRun> InAsync(string folder, Dictionary<string, string> environment, byte[] input, params string[] args)
     {
         using var process = CliProcess.StartIn(folder, environment, args);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -14,7 +18,7 @@ internal sealed record CliRun(int Code, string Out, string Err)
         var errors = process.StandardError.ReadToEndAsync(deadline.Token);
         try
         {
-            await process.StandardInput.WriteAsync(input.AsMemory(), deadline.Token);
+            await process.StandardInput.BaseStream.WriteAsync(input, deadline.Token);
             process.StandardInput.Close();
         }
         catch (IOException)

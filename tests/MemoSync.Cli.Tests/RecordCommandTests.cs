@@ -78,7 +78,7 @@ public sealed class RecordCommandTests : IDisposable
         var first = await CliRun.InAsync(_dir, Settings(server), input.ToString(), "record", "--user", "alice");
 
         Assert.True(first.Code == 6, first.ToString());
-        Assert.Contains("line 11: unknown field 'sync'", first.Err, StringComparison.Ordinal);
+        Assert.Contains("line 11: messages: a turn needs at least one message", first.Err, StringComparison.Ordinal);
         Assert.Contains("line 22: not JSON", first.Err, StringComparison.Ordinal);
         Assert.Contains("30 turns recorded", first.Out, StringComparison.Ordinal);
         Assert.Contains("synced:          30", first.Out, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MemoSync.Journal;
 using MemoSync.Journal.Jsonl;
+using MemoSync.Operations;
 
 using MemoSync.Cli.Configuration;
 
@@ -23,7 +24,8 @@ internal static class ExportCommand
                 await exporter.ExportAsync(Console.Out, result.GetValue(state), ct);
                 return 0;
             }
-            await using var writer = new StreamWriter(file.FullName);
+            // Owner-only, also when it replaces an older file: it holds conversations.
+            await using var writer = new StreamWriter(OwnerOnlyFile.Open(file.FullName, FileMode.Create));
             var count = await exporter.ExportAsync(writer, result.GetValue(state), ct);
             Console.WriteLine($"{count} turns written to {file.FullName}");
             return 0;

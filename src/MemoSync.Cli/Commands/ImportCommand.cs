@@ -31,6 +31,10 @@ internal static class ImportCommand
                 : await WithProgressAsync(stream, p => importer.ImportAsync(stream, user, p, ct));
 
             Console.WriteLine($"{input.Name}: {report.Lines} lines, {report.Imported} turns imported, {report.AlreadyPresent} already in the journal, {report.BadLines.Count} bad.");
+            if (report.UnknownFieldsText is { Length: > 0 } unknown)
+            {
+                Console.WriteLine($"Fields the format does not name were ignored: {unknown}.");
+            }
             foreach (var bad in report.BadLines)
             {
                 await Console.Error.WriteLineAsync($"  line {bad.Number}: {bad.Reason}");

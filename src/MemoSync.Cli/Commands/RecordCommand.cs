@@ -36,7 +36,7 @@ internal static class RecordCommand
             var journal = services.GetRequiredService<IDialogueJournal>();
             var engine = services.GetRequiredService<DeliveryEngine>();
             engine.Start();
-            using var input = path == "-" ? new StreamReader(Console.OpenStandardInput()) : File.OpenText(path);
+            using var input = path == "-" ? Console.OpenStandardInput() : File.OpenRead(path);
             var reader = new GuideJsonlReader(input, configuration["USER_ID"], new TurnLimits());
             var (recorded, present, bad) = (0, 0, 0);
             try
@@ -67,6 +67,10 @@ internal static class RecordCommand
             await engine.DrainAsync();
             var pending = (await journal.GetStatusAsync(0, CancellationToken.None)).Pending;
             Console.WriteLine($"{reader.LinesRead} lines: {recorded} turns recorded, {present} already in the journal, {bad} bad; {pending} pending in the journal for memosync run.");
+            if (GuideJsonlSummary.UnknownFields(reader.UnknownFields) is { Length: > 0 } unknown)
+            {
+                Console.WriteLine($"Fields the format does not name were ignored: {unknown}.");
+            }
             Console.WriteLine(engine.Statistics.ToTable());
             return bad > 0 ? ExitCodes.SomeLinesBad : unreachable?.ExitCode ?? ExitCodes.Ok;
         });

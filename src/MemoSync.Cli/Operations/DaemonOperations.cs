@@ -52,6 +52,9 @@ internal sealed class DaemonOperations
         ArgumentNullException.ThrowIfNull(result);
         if (result.GetValue(_logFile) is { Length: > 0 } logFile)
         {
+            // Serilog's shared file sink creates each rolled file itself and takes no hook: the daemon that writes a
+            // log creates every file owner-only, so the log is never readable by others, not even for a moment.
+            OwnerOnlyFile.ForEveryNewFileOfThisProcess();
             builder.Logging.AddAutoSyncLog(new LogFileOptions
             {
                 Path = logFile,

@@ -76,4 +76,19 @@ public sealed record PostgresJournalOptions
         }
         return new PostgresJournalOptions { ConnectionString = builder.ConnectionString, Schema = schema };
     }
+
+    /// <summary>Where the journal is and how it opens, never the password.</summary>
+    public override string ToString()
+    {
+        string where;
+        try
+        {
+            where = PostgresJournal.Describe(this);
+        }
+        catch (ArgumentException)
+        {
+            where = "(a connection string Npgsql cannot read)";
+        }
+        return $"{nameof(PostgresJournalOptions)} {{ {where}, Migrate = {Migrate} }}";
+    }
 }

@@ -84,20 +84,8 @@ public sealed class SqliteJournal : IDialogueJournal
         }
     }
 
-    private static void CreateOwnerOnly(string path)
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        if (!File.Exists(path) && !OperatingSystem.IsWindows())
-        {
-            // Created before SQLite opens it, so it is never readable by others; SQLite gives -wal and -shm the same mode.
-            using var _ = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
-        }
-    }
+    // Created before SQLite opens it, so it is never readable by others; SQLite gives -wal and -shm the same mode.
+    private static void CreateOwnerOnly(string path) => Operations.OwnerOnlyFile.Ensure(path);
 
     private SqliteConnection Open()
     {

@@ -79,6 +79,13 @@ public sealed record TurnLimits
     /// <summary>Characters of a user or session id. Default 256.</summary>
     public int MaxIdLength { get; init; } = 256;
 
+    /// <summary>
+    /// Bytes of one JSONL line (<c>import</c>, <c>record</c>); a longer line is a bad line, and no more than this is
+    /// held in memory while it is read. Default 2 MiB: room for <see cref="MaxTurnBytes"/> of content written with
+    /// Python's <c>json.dumps</c>, which escapes every character outside ASCII as <c>\uXXXX</c>.
+    /// </summary>
+    public int MaxLineBytes { get; init; } = 2 * 1024 * 1024;
+
     /// <summary>Drop system and tool messages instead of refusing the turn. Default false.</summary>
     public bool DropOtherRoles { get; init; }
 }

@@ -21,14 +21,8 @@ public static class JournalBackup
         }
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             // Created owner-only before SQLite writes a byte into it: the copy holds every conversation.
-            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            using var _ = new FileStream(target, create);
+            using var _ = OwnerOnlyFile.Open(target, FileMode.CreateNew);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

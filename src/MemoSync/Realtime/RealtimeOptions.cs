@@ -52,4 +52,17 @@ public sealed record RealtimeOptions
         }
         return uri.Uri;
     }
+
+    /// <summary>
+    /// The options for logs and messages: the API key is never printed, only whether one is set, and the endpoint
+    /// without its user information and query, where a key can be given too.
+    /// </summary>
+    public override string ToString()
+    {
+        var endpoint = Endpoint is { IsAbsoluteUri: true } uri
+            ? new UriBuilder(uri) { UserName = "", Password = "", Query = "" }.Uri.ToString()
+            : Endpoint?.ToString();
+        return $"{nameof(RealtimeOptions)} {{ Endpoint = {endpoint}, Model = {Model}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "(set)")}, " +
+            $"ConnectAttempts = {ConnectAttempts}, ReconnectDelay = {ReconnectDelay}, ConnectTimeout = {ConnectTimeout} }}";
+    }
 }

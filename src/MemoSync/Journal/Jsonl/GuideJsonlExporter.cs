@@ -31,7 +31,8 @@ public sealed class GuideJsonlExporter(IDialogueJournal journal)
     {
         var turn = entry.Turn;
         var messages = string.Join(", ", turn.Messages.Select(Message));
-        var timestamp = turn.Timestamp.ToLocalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+        // With its offset, so an import in another time zone reads the same instant (Python's fromisoformat reads it too).
+        var timestamp = turn.Timestamp.ToLocalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture);
         var session = turn.SessionId is null ? "" : $", \"session_id\": {Quote(turn.SessionId)}";
         session += turn.Interruption is { } interruption ? $", \"interrupted\": {Quote(interruption.Name())}" : "";
         return $"{{\"messages\": [{messages}], \"synced\": {(entry.State == TurnState.Synced ? "true" : "false")}, " +
