@@ -93,6 +93,7 @@ public sealed class MemobaseEmulator : IAsyncDisposable
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddSingleton(sp => new EmulatorStore(options.DataPath, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<MatcherPolicy, CaseSensitiveRoutes>();
         builder.Services.AddSingleton<BufferProcessor>();
         builder.Services.AddSingleton<ReceivedLedger>();
         builder.Services.AddSingleton(new FaultInjector(options.Faults));
@@ -108,10 +109,12 @@ public sealed class MemobaseEmulator : IAsyncDisposable
             await new Detail(text).ToResult(status).ExecuteAsync(context.HttpContext);
         });
         app.UseWebSockets();
+        // Routing first, so that faults and authentication judge the route chosen, not a second reading of the path.
+        app.UseRouting();
         app.UseMiddleware<FaultMiddleware>();
         app.UseMiddleware<BearerAuthMiddleware>();
-        var api = app.MapGroup(EmulatorPaths.Api);
-        api.MapGet("/healthcheck", () => Envelope.Ok());
+        var api = app.MapGroup(EmulatorPaths.Api).WithMetadata(RouteKind.Api);
+        api.MapGet("/healthcheck", () => Envelope.Ok()).WithMetadata(RouteKind.Healthcheck);
         UserEndpoints.Map(api);
         BlobEndpoints.Map(api);
         BufferEndpoints.Map(api);

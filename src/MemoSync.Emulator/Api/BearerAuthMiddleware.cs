@@ -5,20 +5,19 @@ namespace MemoSync.Emulator.Api;
 /// <summary>
 /// The server's authentication: every <c>/api</c> path but the healthcheck needs a Bearer token; the
 /// root token is <see cref="EmulatorOptions.AccessToken"/>, any other is refused as a bad project token.
-/// The emulator's admin paths need the same token. The token is compared, never logged.
+/// The emulator's admin paths need the same token. Which requests are guarded is the route's <see cref="RouteKind"/>.
+/// The token is compared, never logged.
 /// </summary>
 internal sealed class BearerAuthMiddleware(RequestDelegate next, EmulatorOptions options)
 {
     public async Task InvokeAsync(HttpContext http)
     {
-        var path = http.Request.Path.Value ?? "";
-        var guarded = (path.StartsWith("/api", StringComparison.Ordinal) && !path.StartsWith(EmulatorPaths.Healthcheck, StringComparison.Ordinal))
-            || path.StartsWith(EmulatorPaths.Admin, StringComparison.Ordinal);
-        if (!guarded)
+        if (!RouteKind.Of(http).NeedsToken)
         {
             await next(http);
             return;
         }
+        var path = http.Request.Path.Value ?? "";
         var header = http.Request.Headers.Authorization.ToString();
         string? refusal = null;
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal))

@@ -58,7 +58,7 @@ internal static class BlobEndpoints
                 }
             }
             return Envelope.Ok(new BlobInsertData(blobId, results), WireJson.Context.ApiEnvelopeBlobInsertData);
-        });
+        }).WithMetadata(RouteKind.BlobInsert);
 
         api.MapGet("/blobs/{user_id}/{blob_id}", (HttpContext http, EmulatorStore store) =>
         {
