@@ -96,6 +96,7 @@ public sealed class MemobaseEmulator : IAsyncDisposable
         builder.Services.AddSingleton<MatcherPolicy, CaseSensitiveRoutes>();
         builder.Services.AddSingleton<BufferProcessor>();
         builder.Services.AddSingleton<ReceivedLedger>();
+        builder.Services.AddSingleton<InsertUsage>();
         builder.Services.AddSingleton(new FaultInjector(options.Faults));
         builder.Services.AddSingleton(new ScriptedChat(options.Chat));
         builder.Services.AddSingleton<ReceivedLog<ReceivedChatRequest>>();
@@ -113,6 +114,7 @@ public sealed class MemobaseEmulator : IAsyncDisposable
         app.UseRouting();
         app.UseMiddleware<FaultMiddleware>();
         app.UseMiddleware<BearerAuthMiddleware>();
+        app.UseMiddleware<ProcessTimeMiddleware>();
         var api = app.MapGroup(EmulatorPaths.Api).WithMetadata(RouteKind.Api);
         api.MapGet("/healthcheck", () => Envelope.Ok()).WithMetadata(RouteKind.Healthcheck);
         UserEndpoints.Map(api);

@@ -10,7 +10,7 @@ internal static class BlobEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/blobs/insert/{user_id}", async (HttpContext http, EmulatorStore store, BufferProcessor buffer,
-            ReceivedLedger ledger, EmulatorOptions options, CancellationToken ct) =>
+            ReceivedLedger ledger, InsertUsage usage, EmulatorOptions options, CancellationToken ct) =>
         {
             var request = new FastApiRequest(http);
             var userId = request.PathId("user_id");
@@ -23,6 +23,7 @@ internal static class BlobEndpoints
             {
                 return request.Problem();
             }
+            usage.CountInsert();
             if (blobType is BlobType.Image or BlobType.Transcript)
             {
                 return Envelope.Fail(500, $"Error inserting blob: Blob type {blobType} is not supported yet");
@@ -40,9 +41,7 @@ internal static class BlobEndpoints
             var blobId = Guid.NewGuid();
             if (!store.TryInsertBlob(userId, blobId, blobType, blobData.DeepClone().AsObject(), fields?.DeepClone().AsObject(), tokens))
             {
-                return Envelope.Fail(500,
-                    "Error inserting blob: (psycopg2.errors.ForeignKeyViolation) insert or update on table \"general_blobs\" " +
-                    $"violates foreign key constraint \"general_blobs_user_id_project_id_fkey\"\nDETAIL:  Key (user_id, project_id)=({userId}, __root__) is not present in table \"users\".");
+                return Envelope.Fail(500, $"Error inserting blob: {Envelope.ForeignKeyViolation("general_blobs", userId)}");
             }
             ledger.Record(userId, fields);
             var results = new List<ChatModalResult>();
@@ -57,6 +56,7 @@ internal static class BlobEndpoints
                     buffer.ProcessInBackground(userId, blobType);
                 }
             }
+            usage.CountSuccess();
             return Envelope.Ok(new BlobInsertData(blobId, results), WireJson.Context.ApiEnvelopeBlobInsertData);
         }).WithMetadata(RouteKind.BlobInsert);
 
@@ -75,7 +75,8 @@ internal static class BlobEndpoints
                 : Envelope.Ok(blob, WireJson.Context.ApiEnvelopeBlob);
         });
 
-        OwnedItemEndpoints.MapDelete(api, "/blobs/{user_id}/{blob_id}", "blob_id", "Blob", (store, user, blob) => store.DeleteBlob(user, blob));
+        // controllers/blob.py remove_blob: an absent blob is not an error.
+        OwnedItemEndpoints.MapDelete(api, "/blobs/{user_id}/{blob_id}", "blob_id", (store, user, blob) => store.DeleteBlob(user, blob), notFound: null);
 
         api.MapGet("/users/blobs/{user_id}/{blob_type}", (HttpContext http, EmulatorStore store) =>
         {

@@ -13,15 +13,14 @@ internal static class ProfileEndpoints
         {
             var request = new FastApiRequest(http);
             var userId = request.PathId("user_id");
-            var selection = ReadSelection(request, request.QueryInt("topk"), request.QueryInt("max_token_size"), out var limitsError);
-            request.QueryString("chats_str");
+            var selection = ReadSelection(request, request.QueryInt("topk"), request.QueryInt("max_token_size"), out _, out var jsonError);
             if (request.Failed)
             {
                 return request.Problem();
             }
-            if (limitsError is not null)
+            if (jsonError is not null)
             {
-                return Envelope.Unknown(limitsError);
+                return Envelope.Fail(400, $"Invalid JSON requests: {jsonError}");
             }
             return Envelope.Ok(new UserProfilesData(selection.Apply(store.Profiles(userId))), WireJson.Context.ApiEnvelopeUserProfilesData);
         });
@@ -36,7 +35,9 @@ internal static class ProfileEndpoints
                 return request.Problem();
             }
             var id = store.AddProfile(userId, delta);
-            return id is null ? Envelope.UserNotFound(userId) : Envelope.Ok(new IdData(id.Value), WireJson.Context.ApiEnvelopeIdData);
+            return id is null
+                ? Envelope.Unknown(Envelope.ForeignKeyViolation("user_profiles", userId))
+                : Envelope.Ok(new IdData(id.Value), WireJson.Context.ApiEnvelopeIdData);
         });
 
         api.MapPut("/users/profile/{user_id}/{profile_id}", async (HttpContext http, EmulatorStore store, CancellationToken ct) =>
@@ -49,28 +50,34 @@ internal static class ProfileEndpoints
             {
                 return request.Problem();
             }
-            return store.UpdateProfile(userId, profileId, delta) ? Envelope.Ok() : Envelope.Fail(404, $"Profile {profileId} not found");
+            // controllers/profile.py update_user_profiles logs an absent profile and answers success.
+            store.UpdateProfile(userId, profileId, delta);
+            return Envelope.Ok();
         });
 
-        OwnedItemEndpoints.MapDelete(api, "/users/profile/{user_id}/{profile_id}", "profile_id", "Profile",
-            (store, user, profile) => store.DeleteProfile(user, profile));
+        OwnedItemEndpoints.MapDelete(api, "/users/profile/{user_id}/{profile_id}", "profile_id",
+            (store, user, profile) => store.DeleteProfile(user, profile), (user, profile) => $"Profile {profile} not found for user {user}");
     }
 
-    /// <summary>The filter parameters shared by the profile and context endpoints.</summary>
-    public static ProfileSelection ReadSelection(FastApiRequest request, int? topK, int? maxTokenSize, out string? limitsError)
+    /// <summary>
+    /// The filter parameters shared by the profile and context endpoints, and the recent <paramref name="chats"/>. The two
+    /// JSON parameters are parsed together, as the server does (api_layer/profile.py, context.py): either one invalid
+    /// gives <paramref name="jsonError"/>, which the server answers with errno 400.
+    /// </summary>
+    public static ProfileSelection ReadSelection(FastApiRequest request, int? topK, int? maxTokenSize,
+        out IReadOnlyList<ChatMessage> chats, out string? jsonError)
     {
-        limitsError = null;
+        jsonError = null;
         var limits = new Dictionary<string, int>();
-        if (request.QueryString("topic_limits_json") is { } json)
+        chats = [];
+        try
         {
-            try
-            {
-                limits = JsonSerializer.Deserialize(json, WireJson.Context.DictionaryStringInt32) ?? [];
-            }
-            catch (JsonException e)
-            {
-                limitsError = $"Invalid topic_limits_json: {e.Message}";
-            }
+            limits = JsonSerializer.Deserialize(request.QueryString("topic_limits_json") ?? "{}", WireJson.Context.DictionaryStringInt32) ?? [];
+            chats = JsonSerializer.Deserialize(request.QueryString("chats_str") ?? "[]", WireJson.Context.IReadOnlyListChatMessage) ?? [];
+        }
+        catch (JsonException e)
+        {
+            jsonError = e.Message;
         }
         return new ProfileSelection(request.QueryList("prefer_topics"), request.QueryList("only_topics"),
             request.QueryInt("max_subtopic_size"), limits, topK, maxTokenSize);
