@@ -187,6 +187,9 @@ public class ServerBehaviourTests : RawApiTest
         var eventId = (string)events[0]!["id"]!;
         await Send(HttpMethod.Put, $"users/event/{user}/{eventId}", """{"event_tip":"tea time","profile_delta":[],"event_tags":[{"tag":"mood","value":"calm"}]}""");
         await Send(HttpMethod.Get, $"users/event/search/{user}?query=tea&topk=3&similarity_threshold=0.1&time_range_in_days=10");
+        await Send(HttpMethod.Get, $"users/event_gist/search/{user}?query=tea&topk=3&similarity_threshold=0.1&time_range_in_days=10");
+        await Send(HttpMethod.Get, "project/users?search=&order_by=event_count&order_desc=false&limit=5&offset=0");
+        await Send(HttpMethod.Get, "project/usage?last_days=3");
         await Send(HttpMethod.Delete, $"users/event/{user}/{eventId}");
         await Send(HttpMethod.Post, "project/profile_config", """{"profile_config":"language: en"}""");
         await Send(HttpMethod.Get, "project/profile_config");
