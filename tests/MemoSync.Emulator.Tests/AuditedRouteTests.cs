@@ -41,6 +41,43 @@ public class AuditedRouteTests : RawApiTest
         Assert.Empty(await Ids($"users/buffer/capacity/{user}/chat?status=idle"));
     }
 
+    [Theory]
+    [InlineData("""{"blob_type":"image","blob_data":{"url":"x"}}""", 500, "Error inserting blob: ImageBlob not implemented yet.")]
+    [InlineData("""{"blob_type":"transcript","blob_data":{"transcripts":[]}}""", 500, "Error inserting blob: TranscriptBlob not implemented yet.")]
+    [InlineData("""{"blob_type":"code","blob_data":{"content":"x"}}""", 500, "Error inserting blob: 'NoneType' object has no attribute 'type'")]
+    [InlineData("""{"blob_type":"doc","blob_data":{"text":"x"}}""", 400, "Unable to parse blob: content: Field required")]
+    [InlineData("""{"blob_type":"summary","blob_data":{}}""", 400, "Unable to parse blob: summary: Field required")]
+    public async Task Blob_types_the_server_cannot_store_are_refused_as_it_refuses_them(string blob, int errno, string errmsg)
+    {
+        var user = await CreateUser();
+        AssertFailure((await Send(HttpMethod.Post, $"blobs/insert/{user}", blob)).Body, errno, errmsg);
+        Assert.Equal(0, (int)(await Send(HttpMethod.Post, $"blobs/insert/{user}", """{"blob_type":"doc","blob_data":{"content":"x"}}""")).Body!["errno"]!);
+    }
+
+    [Fact]
+    public async Task An_absent_user_is_errno_404_for_update_and_delete_and_has_no_blobs()
+    {
+        var id = Guid.NewGuid();
+        AssertFailure((await Send(HttpMethod.Put, $"users/{id}", "{}")).Body, 404, $"User {id} not found");
+        AssertFailure((await Send(HttpMethod.Delete, $"users/{id}")).Body, 404, $"User {id} not found");
+        Assert.Empty(await Ids($"users/blobs/{id}/chat"));
+    }
+
+    [Fact]
+    public async Task The_profile_config_is_an_empty_string_until_set()
+    {
+        Assert.Equal("", (string)(await Send(HttpMethod.Get, "project/profile_config")).Body!["data"]!["profile_config"]!);
+    }
+
+    [Fact]
+    public async Task A_profile_event_ratio_outside_0_to_1_fails_the_servers_assertion_with_errno_500()
+    {
+        var user = await CreateUser();
+        var body = (await Send(HttpMethod.Get, $"users/context/{user}?profile_event_ratio=0")).Body!;
+        Assert.Equal(500, (int)body["errno"]!);
+        Assert.Contains("profile_event_ratio must be between 0 and 1", (string)body["errmsg"]!, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Deleting_a_blob_that_is_not_there_succeeds_as_on_the_server()
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MemoSync.Emulator.Admin;
 using MemoSync.Emulator.Storage;
 using MemoSync.Memobase.Models;
@@ -24,9 +25,28 @@ internal static class BlobEndpoints
                 return request.Problem();
             }
             usage.CountInsert();
-            if (blobType is BlobType.Image or BlobType.Transcript)
+            // models/blob.py BlobData.to_blob: image and transcript raise, code falls through to None, doc and summary
+            // need their text; the insert's handler turns what it raises into errno 500 (api_layer/blob.py).
+            var unsupported = blobType switch
             {
-                return Envelope.Fail(500, $"Error inserting blob: Blob type {blobType} is not supported yet");
+                BlobType.Image => "ImageBlob not implemented yet.",
+                BlobType.Transcript => "TranscriptBlob not implemented yet.",
+                BlobType.Code => "'NoneType' object has no attribute 'type'",
+                _ => null,
+            };
+            if (unsupported is not null)
+            {
+                return Envelope.Fail(500, $"Error inserting blob: {unsupported}");
+            }
+            var text = blobType switch
+            {
+                BlobType.Doc => "content",
+                BlobType.Summary => "summary",
+                _ => null,
+            };
+            if (text is not null && (blobData[text] is not JsonValue value || !value.TryGetValue<string>(out _)))
+            {
+                return Envelope.Fail(400, $"Unable to parse blob: {text}: Field required");
             }
             var tokens = TokenEstimate.Of(blobData.ToJsonString());
             if (blobType == BlobType.Chat)

@@ -35,7 +35,7 @@ internal static class ProjectEndpoints
         });
 
         api.MapGet("/project/profile_config", (EmulatorStore store) =>
-            Envelope.Ok(new ProfileConfigData(store.ProfileConfig()), WireJson.Context.ApiEnvelopeProfileConfigData));
+            Envelope.Ok(new ProfileConfigData(store.ProfileConfig() ?? ""), WireJson.Context.ApiEnvelopeProfileConfigData));
 
         api.MapPost("/project/profile_config", async (HttpContext http, EmulatorStore store, CancellationToken ct) =>
         {
