@@ -64,6 +64,44 @@ public class AuditedRouteTests : RawApiTest
     }
 
     [Fact]
+    public async Task A_profile_config_longer_than_65535_characters_is_errno_400()
+    {
+        var longest = new JsonObject { ["profile_config"] = new string('#', 65535) }.ToJsonString();
+        var tooLong = new JsonObject { ["profile_config"] = new string('#', 65536) }.ToJsonString();
+        AssertFailure((await Send(HttpMethod.Post, "project/profile_config", tooLong)).Body, 400, "Profile config is too long");
+        Assert.Equal(0, (int)(await Send(HttpMethod.Post, "project/profile_config", longest)).Body!["errno"]!);
+    }
+
+    [Theory]
+    [InlineData("GET", "admin/status_check")]
+    [InlineData("GET", "project/billing")]
+    [InlineData("GET", "users/event_tags/search/{user}?tags=mood")]
+    [InlineData("POST", "users/roleplay/proactive/{user}")]
+    public async Task Routes_that_need_an_LLM_or_a_cloud_project_are_not_served(string method, string path)
+    {
+        var user = await CreateUser();
+        var (status, body, _) = await Send(new HttpMethod(method), path.Replace("{user}", user, StringComparison.Ordinal), method == "POST" ? "{}" : null);
+        Assert.Equal((404, "Not Found"), (status, (string?)body!["detail"]));
+    }
+
+    [Fact]
+    public async Task Importing_a_context_processes_it_as_something_the_user_said_after_what_was_buffered()
+    {
+        var user = await CreateUser();
+        await Insert(user, "I play tennis");
+
+        Assert.Equal(0, (int)(await Send(HttpMethod.Post, $"users/profile/import/{user}", """{"context":"I live in Lyon"}""")).Body!["errno"]!);
+
+        var events = (await Send(HttpMethod.Get, $"users/event/{user}")).Body!["data"]!["events"]!.AsArray();
+        Assert.Equal(2, events.Count);
+        Assert.Contains("I live in Lyon", (string)events[0]!["event_data"]!["event_tip"]!, StringComparison.Ordinal);
+        Assert.Equal("- I play tennis", (string)events[1]!["event_data"]!["event_tip"]!);
+        Assert.Empty(await Ids($"users/buffer/capacity/{user}/chat?status=idle"));
+        Assert.Equal(422, (await Send(HttpMethod.Post, $"users/profile/import/{user}", "{}")).Status);
+        Assert.Equal(500, (int)(await Send(HttpMethod.Post, $"users/profile/import/{Guid.NewGuid()}", """{"context":"x"}""")).Body!["errno"]!);
+    }
+
+    [Fact]
     public async Task The_profile_config_is_an_empty_string_until_set()
     {
         Assert.Equal("", (string)(await Send(HttpMethod.Get, "project/profile_config")).Body!["data"]!["profile_config"]!);

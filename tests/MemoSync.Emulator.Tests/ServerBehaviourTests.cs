@@ -121,7 +121,8 @@ public class ServerBehaviourTests : RawApiTest
     }
 
     [Theory]
-    [InlineData("wrong", "Invalid secret key")]
+    [InlineData("wrong", "Invalid project id format")]
+    [InlineData("sk-nodash", "Invalid project id format")]
     [InlineData("sk-proj-123-abc", "Your project is not exists!")]
     public async Task Another_token_than_the_root_token_is_refused_as_a_project_token(string token, string reason)
     {

@@ -38,9 +38,12 @@ internal sealed class BearerAuthMiddleware(RequestDelegate next, EmulatorOptions
             WireJson.Context.ApiEnvelopeJsonNode);
     }
 
-    /// <summary>What the server says of a token that is not the root token and so is read as a project token.</summary>
+    /// <summary>
+    /// What the server says of a token that is not the root token and so is read as a project token
+    /// (api_layer/middleware.py parse_project_token, which replaces auth/token.py's "Invalid secret key").
+    /// </summary>
     private static string ProjectTokenError(string token) =>
         token.StartsWith("sk-", StringComparison.Ordinal) && token[3..].Contains('-', StringComparison.Ordinal)
             ? "Your project is not exists!"
-            : "Invalid secret key";
+            : "Invalid project id format";
 }

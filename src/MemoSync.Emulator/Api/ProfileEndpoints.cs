@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MemoSync.Emulator.Storage;
 using MemoSync.Memobase.Models;
 
@@ -38,6 +39,30 @@ internal static class ProfileEndpoints
             return id is null
                 ? Envelope.Unknown(Envelope.ForeignKeyViolation("user_profiles", userId))
                 : Envelope.Ok(new IdData(id.Value), WireJson.Context.ApiEnvelopeIdData);
+        });
+
+        // api_layer/profile.py import_user_context: flush, insert the context as what the user said, flush again.
+        api.MapPost("/users/profile/import/{user_id}", async (HttpContext http, EmulatorStore store, BufferProcessor buffer, CancellationToken ct) =>
+        {
+            var request = new FastApiRequest(http);
+            var userId = request.PathId("user_id");
+            var context = request.StringField(await request.BodyAsync(ct), "context", required: true);
+            if (request.Failed)
+            {
+                return request.Problem();
+            }
+            buffer.Process(userId, BlobType.Chat);
+            var said = $"Below is my information, please remember them:\n{context}\n";
+            var blob = new JsonObject
+            {
+                ["messages"] = new JsonArray(new JsonObject { ["role"] = ChatMessage.UserRole, ["content"] = said }),
+            };
+            if (!store.TryInsertBlob(userId, Guid.NewGuid(), BlobType.Chat, blob, null, ChatBlobParser.Parse(blob).Tokens))
+            {
+                return Envelope.Unknown(Envelope.ForeignKeyViolation("general_blobs", userId));
+            }
+            buffer.Process(userId, BlobType.Chat);
+            return Envelope.Ok();
         });
 
         api.MapPut("/users/profile/{user_id}/{profile_id}", async (HttpContext http, EmulatorStore store, CancellationToken ct) =>
@@ -83,7 +108,7 @@ internal static class ProfileEndpoints
             request.QueryInt("max_subtopic_size"), limits, topK, maxTokenSize);
     }
 
-    private static ProfileDelta ReadDelta(FastApiRequest request, System.Text.Json.Nodes.JsonObject body)
+    private static ProfileDelta ReadDelta(FastApiRequest request, JsonObject body)
     {
         var content = request.StringField(body, "content", required: true) ?? "";
         if (!body.ContainsKey("attributes"))

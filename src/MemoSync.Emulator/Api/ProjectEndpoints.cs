@@ -7,6 +7,8 @@ namespace MemoSync.Emulator.Api;
 /// <summary><c>/project</c>: the profile configuration (YAML text), the users and the daily usage.</summary>
 internal static class ProjectEndpoints
 {
+    private const int MaxProfileConfigLength = 65535;
+
     private static readonly string[] UserOrders = ["updated_at", "profile_count", "event_count"];
 
     public static void Map(RouteGroupBuilder api)
@@ -49,6 +51,11 @@ internal static class ProjectEndpoints
             if (request.Failed)
             {
                 return request.Problem();
+            }
+            // utils.py is_valid_profile_config: the length is checked; the YAML is not parsed here.
+            if (config is { Length: > MaxProfileConfigLength })
+            {
+                return Envelope.Fail(400, "Profile config is too long");
             }
             store.SetProfileConfig(config);
             return Envelope.Ok();
