@@ -75,7 +75,6 @@ public class AuditedRouteTests : RawApiTest
     [Theory]
     [InlineData("GET", "admin/status_check")]
     [InlineData("GET", "project/billing")]
-    [InlineData("GET", "users/event_tags/search/{user}?tags=mood")]
     [InlineData("POST", "users/roleplay/proactive/{user}")]
     public async Task Routes_that_need_an_LLM_or_a_cloud_project_are_not_served(string method, string path)
     {
@@ -99,6 +98,29 @@ public class AuditedRouteTests : RawApiTest
         Assert.Empty(await Ids($"users/buffer/capacity/{user}/chat?status=idle"));
         Assert.Equal(422, (await Send(HttpMethod.Post, $"users/profile/import/{user}", "{}")).Status);
         Assert.Equal(500, (int)(await Send(HttpMethod.Post, $"users/profile/import/{Guid.NewGuid()}", """{"context":"x"}""")).Body!["errno"]!);
+    }
+
+    [Fact]
+    public async Task Events_are_found_by_the_tags_they_have_and_by_tag_values()
+    {
+        var user = await CreateUser();
+        foreach (var said in new[] { "one", "two", "three" })
+        {
+            await Insert(user, said);
+            await Send(HttpMethod.Post, $"users/buffer/{user}/chat?wait_process=true");
+        }
+        var ids = (await Send(HttpMethod.Get, $"users/event/{user}")).Body!["data"]!["events"]!.AsArray().Select(e => (string)e!["id"]!).ToList();
+        await Send(HttpMethod.Put, $"users/event/{user}/{ids[0]}", """{"event_tags":[{"tag":"mood","value":"happy"},{"tag":"topic","value":"work"}]}""");
+        await Send(HttpMethod.Put, $"users/event/{user}/{ids[1]}", """{"event_tags":[{"tag":"mood","value":"sad"}]}""");
+
+        async Task<List<string>> Found(string query) =>
+            (await Send(HttpMethod.Get, $"users/event_tags/search/{user}?{query}")).Body!["data"]!["events"]!.AsArray().Select(e => (string)e!["id"]!).ToList();
+
+        Assert.Equal([ids[0], ids[1]], await Found("tags=mood"));
+        Assert.Equal([ids[0]], await Found("tags=mood,%20topic"));
+        Assert.Equal([ids[1]], await Found("tag_values=mood=sad"));
+        Assert.Equal(ids, await Found("topk=5"));
+        Assert.Equal([ids[0]], await Found("tags=mood&topk=1"));
     }
 
     [Fact]

@@ -191,6 +191,8 @@ public class ServerBehaviourTests : RawApiTest
         await Send(HttpMethod.Get, $"users/event_gist/search/{user}?query=tea&topk=3&similarity_threshold=0.1&time_range_in_days=10");
         await Send(HttpMethod.Get, "project/users?search=&order_by=event_count&order_desc=false&limit=5&offset=0");
         await Send(HttpMethod.Get, "project/usage?last_days=3");
+        await Send(HttpMethod.Get, $"users/event_tags/search/{user}?tags=mood&tag_values=mood=calm&topk=3");
+        await Send(HttpMethod.Post, $"users/profile/import/{user}", """{"context":"I like tea"}""");
         await Send(HttpMethod.Delete, $"users/event/{user}/{eventId}");
         await Send(HttpMethod.Post, "project/profile_config", """{"profile_config":"language: en"}""");
         await Send(HttpMethod.Get, "project/profile_config");

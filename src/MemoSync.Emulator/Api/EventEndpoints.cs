@@ -42,6 +42,28 @@ internal static class EventEndpoints
                     ["events"] = new JsonArray(),
                 }, WireJson.Context.ApiEnvelopeJsonNode)));
 
+        // api_layer/event.py search_user_events_by_tags, controllers/event.py filter_user_events: every tag named in
+        // "tags" present, every "tag=value" pair of "tag_values" present with that value; newest first, at most topk.
+        api.MapGet("/users/event_tags/search/{user_id}", (HttpContext http, EmulatorStore store) =>
+        {
+            var request = new FastApiRequest(http);
+            var userId = request.PathId("user_id");
+            var names = Split(request.QueryString("tags")).ToList();
+            var pairs = Split(request.QueryString("tag_values")).Where(p => p.Contains('=', StringComparison.Ordinal))
+                .Select(p => p.Split('=', 2)).Select(p => (Tag: p[0].Trim(), Value: p[1].Trim())).ToList();
+            var topK = request.QueryInt("topk") ?? 10;
+            if (request.Failed)
+            {
+                return request.Problem();
+            }
+            var found = store.Events(userId).Where(e =>
+                (names.Count == 0 && pairs.Count == 0)
+                || (e.EventData?.EventTags is { } tags
+                    && names.All(n => tags.Any(t => t.Tag == n))
+                    && pairs.All(p => tags.Any(t => t.Tag == p.Tag && t.Value == p.Value))));
+            return Envelope.Ok(new UserEventsData(found.Take(topK).ToList()), WireJson.Context.ApiEnvelopeUserEventsData);
+        });
+
         api.MapPut("/users/event/{user_id}/{event_id}", async (HttpContext http, EmulatorStore store, CancellationToken ct) =>
         {
             var request = new FastApiRequest(http);
@@ -95,6 +117,9 @@ internal static class EventEndpoints
             .Take(topK)
             .ToList());
     }
+
+    private static IEnumerable<string> Split(string? commaSeparated) =>
+        (commaSeparated ?? "").Split(',').Select(s => s.Trim()).Where(s => s.Length > 0);
 
     private static string EventNotFound(Guid _, Guid eventId) => $"User event {eventId} not found";
 
