@@ -115,6 +115,7 @@ public sealed class MemobaseEmulator : IAsyncDisposable
         app.UseMiddleware<FaultMiddleware>();
         app.UseMiddleware<BearerAuthMiddleware>();
         app.UseMiddleware<ProcessTimeMiddleware>();
+        app.UseMiddleware<TrailingSlashRedirect>();
         var api = app.MapGroup(EmulatorPaths.Api).WithMetadata(RouteKind.Api);
         api.MapGet("/healthcheck", () => Envelope.Ok()).WithMetadata(RouteKind.Healthcheck);
         UserEndpoints.Map(api);

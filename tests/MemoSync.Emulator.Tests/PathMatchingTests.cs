@@ -92,6 +92,21 @@ public class PathMatchingTests : RawApiTest
         Assert.Empty((await Send(HttpMethod.Get, $"users/blobs/{user}/chat")).Body!["data"]!["ids"]!.AsArray());
     }
 
+    [Theory]
+    [InlineData("GET", "api/v1/users/{user}/?x=1", "api/v1/users/{user}?x=1")]
+    [InlineData("POST", "api/v1/blobs/insert/{user}/", "api/v1/blobs/insert/{user}")]
+    [InlineData("GET", "api/v1/healthcheck/", "api/v1/healthcheck")]
+    public async Task A_trailing_slash_is_redirected_to_the_path_without_it_as_Starlette_does(string method, string path, string target)
+    {
+        var user = await CreateUser();
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(Server.Emulator.BaseAddress + path.Replace("{user}", user, StringComparison.Ordinal)));
+        request.Headers.Authorization = new("Bearer", MemoSync.TestSupport.RunningEmulator.Token);
+        var response = await http.SendAsync(request);
+        Assert.Equal(307, (int)response.StatusCode);
+        Assert.Equal(new Uri(Server.Emulator.BaseAddress + target.Replace("{user}", user, StringComparison.Ordinal)), response.Headers.Location);
+    }
+
     [Fact]
     public async Task The_healthcheck_in_any_spelling_that_routes_needs_no_token()
     {
