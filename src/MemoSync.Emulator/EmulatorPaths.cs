@@ -6,5 +6,4 @@ internal static class EmulatorPaths
     public const string Api = "/api/v1";
     public const string Healthcheck = "/api/v1/healthcheck";
     public const string Admin = "/_emulator";
-    public const string BlobInsert = "/api/v1/blobs/insert/";
 }

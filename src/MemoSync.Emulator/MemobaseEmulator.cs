@@ -93,8 +93,10 @@ public sealed class MemobaseEmulator : IAsyncDisposable
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.AddSingleton(sp => new EmulatorStore(options.DataPath, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<MatcherPolicy, CaseSensitiveRoutes>();
         builder.Services.AddSingleton<BufferProcessor>();
         builder.Services.AddSingleton<ReceivedLedger>();
+        builder.Services.AddSingleton<InsertUsage>();
         builder.Services.AddSingleton(new FaultInjector(options.Faults));
         builder.Services.AddSingleton(new ScriptedChat(options.Chat));
         builder.Services.AddSingleton<ReceivedLog<ReceivedChatRequest>>();
@@ -108,10 +110,14 @@ public sealed class MemobaseEmulator : IAsyncDisposable
             await new Detail(text).ToResult(status).ExecuteAsync(context.HttpContext);
         });
         app.UseWebSockets();
+        // Routing first, so that faults and authentication judge the route chosen, not a second reading of the path.
+        app.UseRouting();
         app.UseMiddleware<FaultMiddleware>();
         app.UseMiddleware<BearerAuthMiddleware>();
-        var api = app.MapGroup(EmulatorPaths.Api);
-        api.MapGet("/healthcheck", () => Envelope.Ok());
+        app.UseMiddleware<ProcessTimeMiddleware>();
+        app.UseMiddleware<TrailingSlashRedirect>();
+        var api = app.MapGroup(EmulatorPaths.Api).WithMetadata(RouteKind.Api);
+        api.MapGet("/healthcheck", () => Envelope.Ok()).WithMetadata(RouteKind.Healthcheck);
         UserEndpoints.Map(api);
         BlobEndpoints.Map(api);
         BufferEndpoints.Map(api);

@@ -30,7 +30,8 @@ public class OfficialTypeScriptSdkTests
 
         var lines = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(node.ExitCode == 0, $"the SDK run failed:\n{string.Join('\n', lines)}\n{await errors}");
-        Assert.Equal(22, lines.Count(l => l.Contains("\"ok\":true", StringComparison.Ordinal)));
+        Assert.Equal(30, lines.Count(l => l.Contains("\"ok\":true", StringComparison.Ordinal)));
         Assert.Contains(lines, l => l.Contains("a wrong token is refused", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("every SDK method was called", StringComparison.Ordinal) && l.Contains("\"ok\":true", StringComparison.Ordinal));
     }
 }

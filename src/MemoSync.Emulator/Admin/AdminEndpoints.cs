@@ -5,9 +5,13 @@ namespace MemoSync.Emulator.Admin;
 /// <summary><c>/_emulator</c>: read and change the faults, read and reset what was received.</summary>
 internal static class AdminEndpoints
 {
+    /// <summary>A group of the emulator's own routes under <c>/_emulator</c><paramref name="under"/>: they need the token and take no faults.</summary>
+    public static RouteGroupBuilder Group(IEndpointRouteBuilder app, string under = "") =>
+        app.MapGroup(EmulatorPaths.Admin + under).WithMetadata(RouteKind.Admin);
+
     public static void Map(IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup(EmulatorPaths.Admin);
+        var admin = Group(app);
         admin.MapGet("/faults", (FaultInjector faults) => Results.Json(faults.Settings, EmulatorJsonContext.Default.FaultSettings));
         admin.MapPut("/faults", async Task<IResult> (HttpContext http, FaultInjector faults, CancellationToken ct) =>
         {

@@ -5,20 +5,19 @@ namespace MemoSync.Emulator.Api;
 /// <summary>
 /// The server's authentication: every <c>/api</c> path but the healthcheck needs a Bearer token; the
 /// root token is <see cref="EmulatorOptions.AccessToken"/>, any other is refused as a bad project token.
-/// The emulator's admin paths need the same token. The token is compared, never logged.
+/// The emulator's admin paths need the same token. Which requests are guarded is the route's <see cref="RouteKind"/>.
+/// The token is compared, never logged.
 /// </summary>
 internal sealed class BearerAuthMiddleware(RequestDelegate next, EmulatorOptions options)
 {
     public async Task InvokeAsync(HttpContext http)
     {
-        var path = http.Request.Path.Value ?? "";
-        var guarded = (path.StartsWith("/api", StringComparison.Ordinal) && !path.StartsWith(EmulatorPaths.Healthcheck, StringComparison.Ordinal))
-            || path.StartsWith(EmulatorPaths.Admin, StringComparison.Ordinal);
-        if (!guarded)
+        if (!RouteKind.Of(http).NeedsToken)
         {
             await next(http);
             return;
         }
+        var path = http.Request.Path.Value ?? "";
         var header = http.Request.Headers.Authorization.ToString();
         string? refusal = null;
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
@@ -39,9 +38,12 @@ internal sealed class BearerAuthMiddleware(RequestDelegate next, EmulatorOptions
             WireJson.Context.ApiEnvelopeJsonNode);
     }
 
-    /// <summary>What the server says of a token that is not the root token and so is read as a project token.</summary>
+    /// <summary>
+    /// What the server says of a token that is not the root token and so is read as a project token
+    /// (api_layer/middleware.py parse_project_token, which replaces auth/token.py's "Invalid secret key").
+    /// </summary>
     private static string ProjectTokenError(string token) =>
         token.StartsWith("sk-", StringComparison.Ordinal) && token[3..].Contains('-', StringComparison.Ordinal)
             ? "Your project is not exists!"
-            : "Invalid secret key";
+            : "Invalid project id format";
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MemoSync.Emulator.Admin;
 using MemoSync.Emulator.Storage;
 using MemoSync.Memobase.Models;
@@ -10,7 +11,7 @@ internal static class BlobEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/blobs/insert/{user_id}", async (HttpContext http, EmulatorStore store, BufferProcessor buffer,
-            ReceivedLedger ledger, EmulatorOptions options, CancellationToken ct) =>
+            ReceivedLedger ledger, InsertUsage usage, EmulatorOptions options, CancellationToken ct) =>
         {
             var request = new FastApiRequest(http);
             var userId = request.PathId("user_id");
@@ -23,9 +24,29 @@ internal static class BlobEndpoints
             {
                 return request.Problem();
             }
-            if (blobType is BlobType.Image or BlobType.Transcript)
+            usage.CountInsert();
+            // models/blob.py BlobData.to_blob: image and transcript raise, code falls through to None, doc and summary
+            // need their text; the insert's handler turns what it raises into errno 500 (api_layer/blob.py).
+            var unsupported = blobType switch
             {
-                return Envelope.Fail(500, $"Error inserting blob: Blob type {blobType} is not supported yet");
+                BlobType.Image => "ImageBlob not implemented yet.",
+                BlobType.Transcript => "TranscriptBlob not implemented yet.",
+                BlobType.Code => "'NoneType' object has no attribute 'type'",
+                _ => null,
+            };
+            if (unsupported is not null)
+            {
+                return Envelope.Fail(500, $"Error inserting blob: {unsupported}");
+            }
+            var text = blobType switch
+            {
+                BlobType.Doc => "content",
+                BlobType.Summary => "summary",
+                _ => null,
+            };
+            if (text is not null && (blobData[text] is not JsonValue value || !value.TryGetValue<string>(out _)))
+            {
+                return Envelope.Fail(400, $"Unable to parse blob: {text}: Field required");
             }
             var tokens = TokenEstimate.Of(blobData.ToJsonString());
             if (blobType == BlobType.Chat)
@@ -40,9 +61,7 @@ internal static class BlobEndpoints
             var blobId = Guid.NewGuid();
             if (!store.TryInsertBlob(userId, blobId, blobType, blobData.DeepClone().AsObject(), fields?.DeepClone().AsObject(), tokens))
             {
-                return Envelope.Fail(500,
-                    "Error inserting blob: (psycopg2.errors.ForeignKeyViolation) insert or update on table \"general_blobs\" " +
-                    $"violates foreign key constraint \"general_blobs_user_id_project_id_fkey\"\nDETAIL:  Key (user_id, project_id)=({userId}, __root__) is not present in table \"users\".");
+                return Envelope.Fail(500, $"Error inserting blob: {Envelope.ForeignKeyViolation("general_blobs", userId)}");
             }
             ledger.Record(userId, fields);
             var results = new List<ChatModalResult>();
@@ -57,8 +76,9 @@ internal static class BlobEndpoints
                     buffer.ProcessInBackground(userId, blobType);
                 }
             }
+            usage.CountSuccess();
             return Envelope.Ok(new BlobInsertData(blobId, results), WireJson.Context.ApiEnvelopeBlobInsertData);
-        });
+        }).WithMetadata(RouteKind.BlobInsert);
 
         api.MapGet("/blobs/{user_id}/{blob_id}", (HttpContext http, EmulatorStore store) =>
         {
@@ -75,7 +95,8 @@ internal static class BlobEndpoints
                 : Envelope.Ok(blob, WireJson.Context.ApiEnvelopeBlob);
         });
 
-        OwnedItemEndpoints.MapDelete(api, "/blobs/{user_id}/{blob_id}", "blob_id", "Blob", (store, user, blob) => store.DeleteBlob(user, blob));
+        // controllers/blob.py remove_blob: an absent blob is not an error.
+        OwnedItemEndpoints.MapDelete(api, "/blobs/{user_id}/{blob_id}", "blob_id", (store, user, blob) => store.DeleteBlob(user, blob), notFound: null);
 
         api.MapGet("/users/blobs/{user_id}/{blob_type}", (HttpContext http, EmulatorStore store) =>
         {

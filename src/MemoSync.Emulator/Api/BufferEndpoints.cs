@@ -41,7 +41,7 @@ internal static class BufferEndpoints
             var request = new FastApiRequest(http);
             var userId = request.PathId("user_id");
             var blobType = request.PathEnum("buffer_type", BlobType.All);
-            var status = request.Enum(request.QueryString("status") ?? BufferStatus.Processing, Statuses, ["query", "status"]);
+            var status = request.Literal(request.QueryString("status") ?? BufferStatus.Processing, Statuses, ["query", "status"]);
             if (request.Failed)
             {
                 return request.Problem();

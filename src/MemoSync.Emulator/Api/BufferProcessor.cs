@@ -5,7 +5,8 @@ namespace MemoSync.Emulator.Api;
 
 /// <summary>
 /// Processes a user's chat buffer as the server would, without an LLM: the buffered chats become one
-/// event whose tip quotes what the user said; profiles are never invented. Background runs are
+/// event whose tip has a line <c>- ...</c> per thing the user said (the server's LLM writes such lines, and each
+/// becomes an event gist); profiles are never invented. Background runs are
 /// tracked so that stopping the emulator waits for them.
 /// </summary>
 internal sealed class BufferProcessor(EmulatorStore store, EmulatorOptions options)
@@ -24,13 +25,9 @@ internal sealed class BufferProcessor(EmulatorStore store, EmulatorOptions optio
         var said = claimed
             .SelectMany(b => b.BlobData["messages"]?.AsArray() ?? [])
             .Where(m => (string?)m?["role"] == ChatMessage.UserRole)
-            .Select(m => (string?)m?["content"]);
-        var tip = string.Join(" / ", said);
-        if (tip.Length > TipLength)
-        {
-            tip = tip[..TipLength] + "…";
-        }
-        var eventId = store.AddEvent(userId, new EventData([], $"{claimed.Count} chat(s): {tip}", []));
+            .Select(m => (string?)m?["content"] ?? "")
+            .Select(s => "- " + (s.Length > TipLength ? s[..TipLength] + "…" : s).ReplaceLineEndings(" "));
+        var eventId = store.AddEvent(userId, new EventData([], string.Join("\n", said), []));
         store.CompleteBuffer(claimed.Select(b => b.BlobId), options.PersistentChatBlobs);
         return new ChatModalResult(eventId, [], [], []);
     }

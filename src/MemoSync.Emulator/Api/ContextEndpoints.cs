@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MemoSync.Emulator.Storage;
 using MemoSync.Memobase.Models;
 
@@ -16,21 +15,20 @@ internal static class ContextEndpoints
             var maxTokens = request.QueryInt("max_token_size") ?? 1000;
             var ratio = request.QueryNumber("profile_event_ratio") ?? 0.6;
             request.QueryBool("require_event_summary", false);
-            var chats = request.QueryString("chats_str");
             var threshold = request.QueryNumber("event_similarity_threshold") ?? 0.2;
             request.QueryInt("time_range_in_days");
             var template = request.QueryString("customize_context_prompt");
             request.QueryBool("full_profile_and_only_search_event", true);
             var fillWindow = request.QueryBool("fill_window_with_events", false);
             var profileBudget = (int)(maxTokens * ratio);
-            var selection = ProfileEndpoints.ReadSelection(request, null, profileBudget, out var limitsError);
+            var selection = ProfileEndpoints.ReadSelection(request, null, profileBudget, out var chats, out var jsonError);
             if (request.Failed)
             {
                 return request.Problem();
             }
-            if (limitsError is not null)
+            if (jsonError is not null)
             {
-                return Envelope.Unknown(limitsError);
+                return Envelope.Fail(400, $"Invalid JSON: {jsonError}");
             }
             if (ratio is <= 0 or > 1)
             {
@@ -44,7 +42,7 @@ internal static class ContextEndpoints
             var eventBudget = fillWindow ? maxTokens - profileTokens : Math.Min(maxTokens - profileTokens, maxTokens - profileBudget);
 
             var events = store.Events(userId).AsEnumerable();
-            if (RecentChats(chats) is { Length: > 0 } recent)
+            if (chats.Count > 0 && RecentChats(chats) is { Length: > 0 } recent)
             {
                 events = events.Where(e => WordOverlap.Similarity(recent, EventContextLine(e)) >= threshold);
             }
@@ -61,22 +59,7 @@ internal static class ContextEndpoints
     private static string EventContextLine(UserEventData e) => $"[{e.CreatedAt:yyyy/MM/dd}] {EventEndpoints.EventText(e)}";
 
     /// <summary>The last three messages of <c>chats_str</c>, which the server searches events with.</summary>
-    private static string? RecentChats(string? chatsStr)
-    {
-        if (string.IsNullOrWhiteSpace(chatsStr))
-        {
-            return null;
-        }
-        try
-        {
-            var messages = JsonSerializer.Deserialize(chatsStr, WireJson.Context.IReadOnlyListChatMessage) ?? [];
-            return string.Join("\n", messages.TakeLast(3).Select(m => m.Content));
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static string RecentChats(IReadOnlyList<ChatMessage> chats) => string.Join("\n", chats.TakeLast(3).Select(m => m.Content));
 
     private static string DefaultLayout(string profileSection, string eventSection) => $"""
         ---

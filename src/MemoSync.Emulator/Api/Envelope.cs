@@ -19,4 +19,9 @@ internal static class Envelope
         Fail(500, $"Sorry, we have encountered an unknown error: \n{error}\nPlease report this issue to https://github.com/memodb-io/memobase/issues");
 
     public static IResult UserNotFound(Guid userId) => Fail(404, $"User {userId} not found");
+
+    /// <summary>What PostgreSQL says of a row in <paramref name="table"/> for a user that does not exist.</summary>
+    public static string ForeignKeyViolation(string table, Guid userId) =>
+        $"(psycopg2.errors.ForeignKeyViolation) insert or update on table \"{table}\" violates foreign key constraint " +
+        $"\"{table}_user_id_project_id_fkey\"\nDETAIL:  Key (user_id, project_id)=({userId}, __root__) is not present in table \"users\".";
 }

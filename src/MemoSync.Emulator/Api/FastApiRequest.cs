@@ -49,12 +49,18 @@ internal sealed class FastApiRequest(HttpContext context)
     public string PathEnum(string name, IReadOnlyList<string> allowed) =>
         Enum(context.Request.RouteValues[name] as string ?? "", allowed, ["path", name]);
 
-    public string Enum(string value, IReadOnlyList<string> allowed, JsonNode[] loc)
+    /// <summary>A value of a pydantic enum (<c>BlobType</c>): error type <c>enum</c>.</summary>
+    public string Enum(string value, IReadOnlyList<string> allowed, JsonNode[] loc) => OneOf("enum", value, allowed, loc);
+
+    /// <summary>A value of a <c>Literal[...]</c> parameter: the same message, error type <c>literal_error</c>.</summary>
+    public string Literal(string value, IReadOnlyList<string> allowed, JsonNode[] loc) => OneOf("literal_error", value, allowed, loc);
+
+    private string OneOf(string type, string value, IReadOnlyList<string> allowed, JsonNode[] loc)
     {
         if (!allowed.Contains(value))
         {
             var expected = string.Join(", ", allowed.SkipLast(1).Select(a => $"'{a}'")) + $" or '{allowed[^1]}'";
-            Error("enum", loc, $"Input should be {expected}", value, new JsonObject { ["expected"] = expected });
+            Error(type, loc, $"Input should be {expected}", value, new JsonObject { ["expected"] = expected });
         }
         return value;
     }

@@ -2,10 +2,13 @@ using MemoSync.Emulator.Storage;
 
 namespace MemoSync.Emulator.Api;
 
-/// <summary>The DELETE every item a user owns has (blob, profile, event): 422 for bad ids, errno 404 when absent.</summary>
+/// <summary>The DELETE every item a user owns has (blob, profile, event): 422 for bad ids, then the server's answer when absent.</summary>
 internal static class OwnedItemEndpoints
 {
-    public static void MapDelete(RouteGroupBuilder api, string pattern, string idName, string noun, Func<EmulatorStore, Guid, Guid, bool> delete) =>
+    /// <summary>Maps DELETE <paramref name="pattern"/>; <paramref name="notFound"/> is the errno 404 message for an absent item
+    /// (from the user id and the item id), null where the server answers success anyway.</summary>
+    public static void MapDelete(RouteGroupBuilder api, string pattern, string idName, Func<EmulatorStore, Guid, Guid, bool> delete,
+        Func<Guid, Guid, string>? notFound) =>
         api.MapDelete(pattern, (HttpContext http, EmulatorStore store) =>
         {
             var request = new FastApiRequest(http);
@@ -15,6 +18,6 @@ internal static class OwnedItemEndpoints
             {
                 return request.Problem();
             }
-            return delete(store, userId, itemId) ? Envelope.Ok() : Envelope.Fail(404, $"{noun} {itemId} not found");
+            return delete(store, userId, itemId) || notFound is null ? Envelope.Ok() : Envelope.Fail(404, notFound(userId, itemId));
         });
 }

@@ -18,7 +18,7 @@ internal static class ChatCompletionEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost(Path, AnswerAsync);
-        var admin = app.MapGroup(EmulatorPaths.Admin + "/chat");
+        var admin = AdminEndpoints.Group(app, "/chat");
         admin.MapGet("", (ScriptedChat chat) => Results.Json(chat.Settings, EmulatorJsonContext.Default.ScriptedChatSettings));
         admin.MapPut("", async Task<IResult> (HttpContext http, ScriptedChat chat, CancellationToken ct) =>
         {

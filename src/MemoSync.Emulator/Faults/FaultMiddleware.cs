@@ -4,7 +4,7 @@ using MemoSync.Emulator.Api;
 namespace MemoSync.Emulator.Faults;
 
 /// <summary>
-/// Injects the drawn fault into <c>/api</c> requests: latency first, then a cut connection, an
+/// Injects the drawn fault into requests for the routes whose <see cref="RouteKind"/> takes faults: latency first, then a cut connection, an
 /// HTTP error, an errno 500 envelope, an answer Memobase never gives (null data, a proxy's 404 page),
 /// or a blob insert that is stored but whose answer is lost.
 /// The healthcheck fails only during an outage, as a server whose database is down.
@@ -13,14 +13,14 @@ internal sealed class FaultMiddleware(RequestDelegate next, FaultInjector inject
 {
     public async Task InvokeAsync(HttpContext http)
     {
-        var path = http.Request.Path.Value ?? "";
-        if (!path.StartsWith("/api", StringComparison.Ordinal))
+        var kind = RouteKind.Of(http);
+        if (!kind.TakesFaults)
         {
             await next(http);
             return;
         }
-        var (fault, latency, settings) = injector.Draw(path.StartsWith(EmulatorPaths.BlobInsert, StringComparison.Ordinal));
-        if (path.StartsWith(EmulatorPaths.Healthcheck, StringComparison.Ordinal) && !settings.Outage)
+        var (fault, latency, settings) = injector.Draw(kind == RouteKind.BlobInsert);
+        if (kind == RouteKind.Healthcheck && !settings.Outage)
         {
             await next(http);
             return;

@@ -1,3 +1,4 @@
+using MemoSync.Emulator.Admin;
 using MemoSync.Emulator.Chat;
 
 namespace MemoSync.Emulator.Realtime;
@@ -14,7 +15,7 @@ internal static class RealtimeEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.Map(Path, SessionAsync);
-        var admin = app.MapGroup(EmulatorPaths.Admin + "/realtime");
+        var admin = AdminEndpoints.Group(app, "/realtime");
         admin.MapGet("/responses", (ReceivedLog<ReceivedRealtimeResponse> log) =>
             Results.Json(log.Snapshot(), EmulatorJsonContext.Default.IReadOnlyListReceivedRealtimeResponse));
         admin.MapPost("/responses/reset", (ReceivedLog<ReceivedRealtimeResponse> log) =>

@@ -34,6 +34,7 @@ internal sealed class EmulatorStore : IDisposable
         }
         Execute("""
             PRAGMA foreign_keys=ON;
+            PRAGMA case_sensitive_like=ON;
             CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, data TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS blobs (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
                 blob_type TEXT NOT NULL, blob_data TEXT NOT NULL, fields TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
@@ -44,6 +45,10 @@ internal sealed class EmulatorStore : IDisposable
                 content TEXT NOT NULL, topic TEXT NOT NULL, sub_topic TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
                 event_data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS gists (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE, content TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS gists_event ON gists(event_id);
+            CREATE INDEX IF NOT EXISTS gists_user ON gists(user_id, created_at);
             CREATE TABLE IF NOT EXISTS project (key TEXT PRIMARY KEY, value TEXT);
             -- Every insert sums its user's idle buffer, and reads and cascading deletes go by user: without these, each
             -- of them would scan every user's rows, and a long run would slow down with all it has received.
@@ -208,14 +213,33 @@ internal sealed class EmulatorStore : IDisposable
 
     // ---- events
 
+    /// <summary>
+    /// Adds an event and its gists: each line of its tip that starts with <c>-</c>, as the server splits them
+    /// (controllers/event.py append_user_event). Gists keep their text when the event is updated, and go with it.
+    /// </summary>
     public Guid AddEvent(Guid userId, EventData data)
     {
         var id = Guid.NewGuid();
         var now = Now();
-        Execute("INSERT INTO events VALUES ($id, $user, $data, $now, $now)",
-            ("$id", id), ("$user", userId), ("$data", JsonSerializer.Serialize(data, MemobaseJsonContext.Default.EventData)), ("$now", now));
+        lock (_gate)
+        {
+            Execute("INSERT INTO events VALUES ($id, $user, $data, $now, $now)",
+                ("$id", id), ("$user", userId), ("$data", JsonSerializer.Serialize(data, MemobaseJsonContext.Default.EventData)), ("$now", now));
+            var gists = (data.EventTip ?? "").Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith('-'));
+            foreach (var gist in gists)
+            {
+                Execute("INSERT INTO gists VALUES ($id, $user, $event, $content, $now, $now)",
+                    ("$id", Guid.NewGuid()), ("$user", userId), ("$event", id), ("$content", gist), ("$now", now));
+            }
+        }
         return id;
     }
+
+    /// <summary>A user's event gists, newest first.</summary>
+    public IReadOnlyList<EventGist> Gists(Guid userId) => Query(
+        "SELECT id, content, created_at, updated_at FROM gists WHERE user_id=$user ORDER BY created_at DESC, rowid DESC",
+        r => new EventGist(Guid.Parse(r.GetString(0)), r.GetString(1), DateTimeOffset.Parse(r.GetString(2)), DateTimeOffset.Parse(r.GetString(3))),
+        ("$user", userId));
 
     public bool UpdateEvent(Guid userId, Guid eventId, EventData data) => Execute(
         "UPDATE events SET event_data=$data, updated_at=$now WHERE id=$id AND user_id=$user",
@@ -227,11 +251,51 @@ internal sealed class EmulatorStore : IDisposable
     /// <summary>A user's events, newest first.</summary>
     public IReadOnlyList<UserEventData> Events(Guid userId) => Query(
         "SELECT id, event_data, created_at, updated_at FROM events WHERE user_id=$user ORDER BY created_at DESC, rowid DESC",
-        r => new UserEventData(Guid.Parse(r.GetString(0)), JsonSerializer.Deserialize(r.GetString(1), MemobaseJsonContext.Default.EventData),
-            DateTimeOffset.Parse(r.GetString(2)), DateTimeOffset.Parse(r.GetString(3))),
-        ("$user", userId));
+        ReadEvent, ("$user", userId));
+
+    public UserEventData? Event(Guid userId, Guid eventId) => Query(
+        "SELECT id, event_data, created_at, updated_at FROM events WHERE id=$id AND user_id=$user",
+        ReadEvent, ("$id", eventId), ("$user", userId)).FirstOrDefault();
+
+    private static UserEventData ReadEvent(SqliteDataReader r) =>
+        new(Guid.Parse(r.GetString(0)), JsonSerializer.Deserialize(r.GetString(1), MemobaseJsonContext.Default.EventData),
+            DateTimeOffset.Parse(r.GetString(2)), DateTimeOffset.Parse(r.GetString(3)));
 
     // ---- project
+
+    /// <summary>
+    /// The users whose id contains <paramref name="search"/> (SQL LIKE, case-sensitive as PostgreSQL's), each with its
+    /// profile and event counts, ordered as asked (controllers/project.py get_project_users); and how many match.
+    /// </summary>
+    public (JsonArray Users, long Count) ProjectUsers(string search, string orderBy, bool descending, int limit, int offset)
+    {
+        var order = orderBy switch
+        {
+            "profile_count" => "profile_count",
+            "event_count" => "event_count",
+            _ => "u.updated_at",
+        } + (descending ? " DESC" : "");
+        var pattern = $"%{search}%";
+        var users = Query($"""
+            SELECT u.id, u.data, u.created_at, u.updated_at,
+                (SELECT COUNT(*) FROM profiles p WHERE p.user_id = u.id) AS profile_count,
+                (SELECT COUNT(*) FROM events e WHERE e.user_id = u.id) AS event_count
+            FROM users u WHERE u.id LIKE $pattern ORDER BY {order}, u.rowid LIMIT $limit OFFSET $offset
+            """,
+            r => (JsonNode)new JsonObject
+            {
+                ["id"] = r.GetString(0),
+                ["additional_fields"] = ParseObject(r, 1),
+                ["project_id"] = "__root__",
+                ["created_at"] = r.GetString(2),
+                ["updated_at"] = r.GetString(3),
+                ["profile_count"] = r.GetInt64(4),
+                ["event_count"] = r.GetInt64(5),
+            },
+            ("$pattern", pattern), ("$limit", limit), ("$offset", offset));
+        var count = (long)(Scalar("SELECT COUNT(*) FROM users WHERE id LIKE $pattern", ("$pattern", pattern)) ?? 0L);
+        return (new JsonArray([.. users]), count);
+    }
 
     public string? ProfileConfig() => Scalar("SELECT value FROM project WHERE key='profile_config'") as string;
 
