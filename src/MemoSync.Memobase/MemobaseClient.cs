@@ -254,9 +254,11 @@ public sealed class MemobaseClient
 
     // ---- project
 
-    /// <summary><c>GET /project/profile_config</c>: the project's profile configuration (YAML), or null.</summary>
+    /// <summary><c>GET /project/profile_config</c>: the project's profile configuration (YAML), or null when none is set (the server answers "").</summary>
     public async Task<string?> GetProfileConfigAsync(CancellationToken ct = default) =>
-        (await FetchAsync(HttpMethod.Get, "project/profile_config", null, Json.ApiEnvelopeProfileConfigData, "get profile config", ct)).ProfileConfig;
+        (await FetchAsync(HttpMethod.Get, "project/profile_config", null, Json.ApiEnvelopeProfileConfigData, "get profile config", ct)).ProfileConfig is { Length: > 0 } config
+            ? config
+            : null;
 
     /// <summary><c>POST /project/profile_config</c>: replaces the project's profile configuration.</summary>
     public Task UpdateProfileConfigAsync(string? profileConfig, CancellationToken ct = default) =>
