@@ -182,8 +182,8 @@ public sealed class MemobaseClient
     {
         CheckBlobType(blobType);
         var query = new QueryBuilder().Add("wait_process", waitProcess);
-        return await SendAsync(HttpMethod.Post, $"users/buffer/{id}/{blobType}{query}", null, Json.ApiEnvelopeIReadOnlyListChatModalResult, "flush buffer", ct)
-            ?? [];
+        return NoNulls(await SendAsync(HttpMethod.Post, $"users/buffer/{id}/{blobType}{query}", null, Json.ApiEnvelopeIReadOnlyListChatModalResult,
+            "flush buffer", ct) ?? [], "flush buffer");
     }
 
     /// <summary><c>GET /users/buffer/capacity/{user_id}/{buffer_type}</c>: ids of the buffered blobs in <paramref name="status"/>.</summary>
@@ -206,7 +206,8 @@ public sealed class MemobaseClient
     {
         var q = new QueryBuilder();
         query?.AddTo(q);
-        return (await FetchAsync(HttpMethod.Get, $"users/profile/{id}{q}", null, Json.ApiEnvelopeUserProfilesData, "get profiles", ct)).Profiles;
+        return NoNulls((await FetchAsync(HttpMethod.Get, $"users/profile/{id}{q}", null, Json.ApiEnvelopeUserProfilesData, "get profiles", ct)).Profiles,
+            "get profiles");
     }
 
     /// <summary><c>POST /users/profile/{user_id}</c>: adds a profile and returns its id.</summary>
@@ -239,7 +240,8 @@ public sealed class MemobaseClient
         CancellationToken ct = default)
     {
         var query = new QueryBuilder().Add("topk", topK).Add("max_token_size", maxTokenSize).Add("need_summary", needSummary);
-        return (await FetchAsync(HttpMethod.Get, $"users/event/{id}{query}", null, Json.ApiEnvelopeUserEventsData, "get events", ct)).Events;
+        return NoNulls((await FetchAsync(HttpMethod.Get, $"users/event/{id}{query}", null, Json.ApiEnvelopeUserEventsData, "get events", ct)).Events,
+            "get events");
     }
 
     /// <summary><c>GET /users/event/search/{user_id}</c>: events related to <paramref name="query"/>.</summary>
@@ -249,7 +251,8 @@ public sealed class MemobaseClient
         ArgumentException.ThrowIfNullOrWhiteSpace(query);
         var q = new QueryBuilder().Add("query", query).Add("topk", topK).Add("similarity_threshold", similarityThreshold)
             .Add("time_range_in_days", timeRangeInDays);
-        return (await FetchAsync(HttpMethod.Get, $"users/event/search/{id}{q}", null, Json.ApiEnvelopeUserEventsData, "search events", ct)).Events;
+        return NoNulls((await FetchAsync(HttpMethod.Get, $"users/event/search/{id}{q}", null, Json.ApiEnvelopeUserEventsData, "search events", ct)).Events,
+            "search events");
     }
 
     // ---- project
@@ -345,7 +348,7 @@ public sealed class MemobaseClient
             if (envelope.Errno != 0)
             {
                 // Classified by what the server said; only what is shown is redacted.
-                var shown = Redact(envelope.Errmsg);
+                var shown = Shown(envelope.Errmsg);
                 throw Fail(new MemobaseException(operation, ErrorClassifier.ForErrno(envelope.Errno, envelope.Errmsg, operation == InsertOperation),
                     $"Memobase {operation} failed: errno {envelope.Errno}: {shown}", 200, envelope.Errno, shown));
             }
@@ -380,12 +383,19 @@ public sealed class MemobaseClient
     }
 
     /// <summary>
+    /// <paramref name="items"/>, unless the answer's list held a null: the reader's strictness stops at a list's items, and no
+    /// caller should meet a null profile or event.
+    /// </summary>
+    private IReadOnlyList<T> NoNulls<T>(IReadOnlyList<T> items, string operation) where T : class =>
+        items.Contains(null!) ? throw Fail(Unexpected(operation, "a list holding null", $"{items.Count} {typeof(T).Name} items")) : items;
+
+    /// <summary>
     /// An HTTP 200 that is not the answer the call expects (not JSON, an HTML page, <c>data</c> missing or of another shape):
     /// nothing Memobase answers, so something in the way; the work may have been done, so its outcome is unknown.
     /// </summary>
     private MemobaseException Unexpected(string operation, string what, string text, Exception? inner = null)
     {
-        var shown = Redact(Truncate(text));
+        var shown = Shown(text);
         return new MemobaseException(operation, MemobaseErrorKind.Transient,
             $"Memobase {operation} answered HTTP 200 with {Redact(what)}: {shown}", 200, errmsg: shown, inner: inner, outcomeUnknown: true);
     }
@@ -404,7 +414,7 @@ public sealed class MemobaseClient
             (MemobaseErrorKind.Transient, 404 or 405) => " (not Memobase's answer: a proxy in the way?)",
             _ => "",
         };
-        var shown = Redact(detail ?? Truncate(text));
+        var shown = Shown(detail ?? text);
         return new MemobaseException(operation, kind, $"Memobase {operation} failed: HTTP {status}{hint}: {shown}", status, errno, shown,
             RetryAfter(response));
     }
@@ -452,7 +462,12 @@ public sealed class MemobaseClient
         return asked is { } wait ? TimeSpan.FromTicks(Math.Clamp(wait.Ticks, 0, _maxRetryAfter.Ticks)) : null;
     }
 
-    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+    /// <summary>What the server said as an error shows it: the token removed first (a cut could split it), then at most 300 characters.</summary>
+    private string Shown(string text)
+    {
+        var redacted = Redact(text);
+        return redacted.Length <= 300 ? redacted : redacted[..300] + "…";
+    }
 
     /// <summary>Removes the token from anything the server or the network stack said, in case it was echoed.</summary>
     private string Redact(string text) => text.Replace(_token, "***", StringComparison.Ordinal);

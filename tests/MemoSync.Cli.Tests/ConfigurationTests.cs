@@ -56,5 +56,15 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("MEMOBASE_SYNC_INTERVAL must be a positive whole number of seconds, got '5m'", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_sync_interval_past_a_day_stops_the_daemon_naming_the_setting_its_value_and_the_range()
+    {
+        var run = await CliRun.InAsync(_dir, new() { ["MEMOBASE_TOKEN"] = "t", ["MEMOBASE_SYNC_INTERVAL"] = "5000000" }, "", "run");
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains("MEMOBASE_SYNC_INTERVAL must be more than 0 and at most 86400 seconds, got 5000000.", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "data", "memosync.db")));
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

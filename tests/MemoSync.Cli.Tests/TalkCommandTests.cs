@@ -116,4 +116,19 @@ public sealed class TalkCommandTests : IAsyncLifetime
         Assert.Empty(_server.Emulator.GetRealtimeResponses());
         Assert.False(File.Exists(Path.Combine(_dir, "a.wav")));
     }
+
+    [Fact]
+    public async Task A_WAV_with_a_chunk_size_of_minus_8_is_refused_naming_the_offset_instead_of_looping()
+    {
+        var good = await File.ReadAllBytesAsync(Question(0.2));
+        byte[] list = [.. "LIST"u8, 0xF8, 0xFF, 0xFF, 0xFF];
+        var damaged = Path.Combine(_dir, "damaged.wav");
+        await File.WriteAllBytesAsync(damaged, [.. good.AsSpan(0, 12), .. list, .. good.AsSpan(12)]);
+
+        var run = await CliRun.InAsync(_dir, Settings, "", "talk", "--user", "alice", "--realtime", Realtime, "--in", damaged, "--out", Path.Combine(_dir, "a.wav"));
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains($"talk: --in {damaged}: the chunk 'LIST' at offset 12 says it has 4294967288 bytes", run.Err, StringComparison.Ordinal);
+        Assert.Empty(_server.Emulator.GetRealtimeResponses());
+    }
 }

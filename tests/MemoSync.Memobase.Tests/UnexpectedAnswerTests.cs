@@ -1,5 +1,4 @@
 using MemoSync.Memobase.Errors;
-using MemoSync.Memobase.Models;
 
 namespace MemoSync.Memobase.Tests;
 
@@ -7,23 +6,14 @@ namespace MemoSync.Memobase.Tests;
 public class UnexpectedAnswerTests
 {
     private const string Token = "tok-SECRET-4711";
-    private static readonly MemobaseUserId User = MemobaseUserId.FromGuid(Guid.NewGuid());
-    private static readonly ChatMessage[] Turn = [new(ChatMessage.UserRole, "hello")];
+    public static TheoryData<string> Every => ClientCalls.Operations(ClientCalls.Single.Keys);
 
-    private static readonly Dictionary<string, Func<MemobaseClient, Task>> Calls = new()
-    {
-        ["insert blob"] = c => c.InsertChatBlobAsync(User, Turn),
-        ["create user"] = c => c.CreateUserAsync(User),
-        ["get user"] = c => c.GetUserAsync(User),
-        ["get blob"] = c => c.GetBlobAsync(User, Guid.NewGuid()),
-        ["list blobs"] = c => c.ListBlobIdsAsync(User),
-        ["get context"] = c => c.GetContextAsync(User),
-    };
+    public static TheoryData<string> NeedingData => ClientCalls.Operations(ClientCalls.NeedingData);
 
     private static async Task<MemobaseException> Fails(CannedHttpServer server, string operation, MemobaseClientOptions? options = null)
     {
         var client = new MemobaseClient(new HttpClient(), options ?? new MemobaseClientOptions { BaseUrl = server.BaseUrl, Token = Token });
-        var e = await Assert.ThrowsAsync<MemobaseException>(() => Calls[operation](client));
+        var e = await Assert.ThrowsAsync<MemobaseException>(() => ClientCalls.Single[operation](client));
         Assert.Equal(operation, e.Operation);
         Assert.Contains(operation, e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRET", e.ToString(), StringComparison.Ordinal);
@@ -31,12 +21,7 @@ public class UnexpectedAnswerTests
     }
 
     [Theory]
-    [InlineData("insert blob")]
-    [InlineData("create user")]
-    [InlineData("get user")]
-    [InlineData("get blob")]
-    [InlineData("list blobs")]
-    [InlineData("get context")]
+    [MemberData(nameof(NeedingData))]
     public async Task HTTP_200_without_data_for_a_call_that_needs_it_is_transient(string operation)
     {
         await using var server = new CannedHttpServer(200, """{"errno":0,"errmsg":"","data":null}""");
@@ -60,6 +45,45 @@ public class UnexpectedAnswerTests
     }
 
     [Theory]
+    [MemberData(nameof(NeedingData))]
+    public async Task HTTP_200_with_data_of_the_wrong_kind_is_transient_for_every_call_that_needs_data(string operation)
+    {
+        await using var server = new CannedHttpServer(200, """{"errno":0,"errmsg":"","data":[42]}""");
+        var e = await Fails(server, operation);
+        Assert.Equal((MemobaseErrorKind.Transient, (int?)200, true), (e.Kind, e.HttpStatus, e.OutcomeUnknown));
+    }
+
+    [Theory]
+    [MemberData(nameof(Every))]
+    public async Task Invalid_JSON_or_an_HTML_page_with_HTTP_200_is_transient_for_every_call(string operation)
+    {
+        await using var broken = new CannedHttpServer(200, """{"errno":0,"data":{"id":""");
+        await using var page = new CannedHttpServer(200, "<html><body>Welcome to the hotel network</body></html>", "text/html");
+        Assert.Equal((MemobaseErrorKind.Transient, (int?)200), ((await Fails(broken, operation)).Kind, (await Fails(broken, operation)).HttpStatus));
+        Assert.Equal(MemobaseErrorKind.Transient, (await Fails(page, operation)).Kind);
+    }
+
+    [Theory]
+    [MemberData(nameof(Every))]
+    public async Task An_unknown_errno_is_transient_for_every_call(string operation)
+    {
+        await using var server = new CannedHttpServer(200, """{"errno":418,"errmsg":"I'm a teapot","data":null}""");
+        var e = await Fails(server, operation);
+        Assert.Equal((MemobaseErrorKind.Transient, (int?)418), (e.Kind, e.Errno));
+        Assert.Contains("errno 418: I'm a teapot", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Every))]
+    public async Task A_404_from_something_that_is_not_Memobase_is_transient_for_every_call(string operation)
+    {
+        await using var server = new CannedHttpServer(404, "<html><body><h1>404 Not Found</h1><hr>nginx</body></html>", "text/html");
+        var e = await Fails(server, operation);
+        Assert.Equal((MemobaseErrorKind.Transient, (int?)404), (e.Kind, e.HttpStatus));
+        Assert.Contains("proxy", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("""{"errno":0,"data":""", "application/json")]
     [InlineData("null", "application/json")]
     [InlineData("[1, 2]", "application/json")]
@@ -79,6 +103,27 @@ public class UnexpectedAnswerTests
         Assert.Equal(MemobaseErrorKind.Transient, e.Kind);
         Assert.Contains("<html>", e.Message, StringComparison.Ordinal);
         Assert.True(e.Message.Length < 800, e.Message);
+    }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(502)]
+    public async Task A_token_the_server_echoes_where_the_shown_text_is_cut_is_removed_before_the_cut(int status)
+    {
+        await using var server = new CannedHttpServer(status, new string('x', 290) + Token, "text/plain");
+        var e = await Fails(server, "get user");
+        Assert.Contains("xxx***", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("get profiles", """{"profiles":[null]}""")]
+    [InlineData("get events", """{"events":[null]}""")]
+    [InlineData("search events", """{"events":[null]}""")]
+    public async Task A_list_holding_null_is_transient_not_a_null_for_the_caller(string operation, string data)
+    {
+        await using var server = new CannedHttpServer(200, $$"""{"errno":0,"errmsg":"","data":{{data}}}""");
+        var e = await Fails(server, operation);
+        Assert.Equal((MemobaseErrorKind.Transient, (int?)200), (e.Kind, e.HttpStatus));
     }
 
     [Fact]

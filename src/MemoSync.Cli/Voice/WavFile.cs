@@ -14,7 +14,10 @@ internal static class WavFile
     public static TimeSpan Duration(long pcmBytes) => TimeSpan.FromSeconds(pcmBytes / 2.0 / SampleRate);
 
     /// <summary>The file's audio as 16-bit little-endian mono PCM at 24 kHz.</summary>
-    /// <exception cref="InvalidDataException">The file is not a 16-bit PCM WAV file (the message names the file and what is wrong).</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is not a 16-bit PCM WAV file, or a chunk's header or size does not fit the file (the message names the file,
+    /// the offset and what is wrong).
+    /// </exception>
     public static byte[] ReadPcm16Mono24k(string path)
     {
         var bytes = File.ReadAllBytes(path);
@@ -23,13 +26,16 @@ internal static class WavFile
             throw new InvalidDataException($"{path}: not a WAV file (no RIFF/WAVE header)");
         }
         (int Channels, int Rate, int Bits, int Format)? format = null;
-        for (var at = 12; at + 8 <= bytes.Length;)
+        // Each step moves past a chunk of at least its 8-byte header, so the walk ends within the file.
+        for (var at = 12; at < bytes.Length;)
         {
-            var id = System.Text.Encoding.ASCII.GetString(bytes, at, 4);
-            var size = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at + 4));
-            var body = bytes.AsSpan(at + 8, Math.Min(Math.Max(size, 0), bytes.Length - at - 8));
-            if (id == "fmt " && body.Length >= 16)
+            var id = Chunk(path, bytes, at, out var body);
+            if (id == "fmt ")
             {
+                if (body.Length < 16)
+                {
+                    throw new InvalidDataException($"{path}: the format chunk at offset {at} has {body.Length} bytes, 16 are needed");
+                }
                 format = (BinaryPrimitives.ReadInt16LittleEndian(body[2..]), BinaryPrimitives.ReadInt32LittleEndian(body[4..]),
                     BinaryPrimitives.ReadInt16LittleEndian(body[14..]), BinaryPrimitives.ReadUInt16LittleEndian(body));
             }
@@ -48,12 +54,39 @@ internal static class WavFile
                 {
                     throw new InvalidDataException($"{path}: {f.Channels} channels at {f.Rate} Hz is not audio this can play");
                 }
+                if (body.Length % (2 * f.Channels) != 0)
+                {
+                    throw new InvalidDataException(
+                        $"{path}: the data chunk at offset {at} has {body.Length} bytes, not a whole number of {f.Channels}-channel 16-bit frames");
+                }
                 return Resample(MixDown(body, f.Channels), f.Rate);
             }
-            at += 8 + size + (size & 1);
+            // RIFF pads a chunk of odd size with one byte.
+            at += 8 + body.Length + (body.Length & 1);
         }
         throw new InvalidDataException($"{path}: no audio data in the file");
     }
+
+    /// <summary>The id and <paramref name="body"/> of the chunk at <paramref name="at"/>; its size is unsigned and must fit in the file.</summary>
+    private static string Chunk(string path, byte[] bytes, int at, out ReadOnlySpan<byte> body)
+    {
+        if (bytes.Length - at < 8)
+        {
+            throw new InvalidDataException($"{path}: the chunk header at offset {at} is cut short ({bytes.Length - at} of 8 bytes)");
+        }
+        var id = System.Text.Encoding.ASCII.GetString(bytes, at, 4);
+        var size = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 4));
+        if (size > (uint)(bytes.Length - at - 8))
+        {
+            throw new InvalidDataException(
+                $"{path}: the chunk '{Printable(id)}' at offset {at} says it has {size} bytes, but the file has {bytes.Length - at - 8} after its header");
+        }
+        body = bytes.AsSpan(at + 8, (int)size);
+        return id;
+    }
+
+    /// <summary>A chunk id as it can be shown: bytes that are not printable ASCII become '?'.</summary>
+    private static string Printable(string id) => string.Concat(id.Select(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '_' or '-' ? c : '?'));
 
     /// <summary>Writes 16-bit mono PCM at 24 kHz as a WAV file any player opens.</summary>
     public static void WritePcm16Mono24k(string path, ReadOnlySpan<byte> pcm)

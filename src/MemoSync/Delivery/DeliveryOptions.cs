@@ -1,3 +1,5 @@
+using MemoSync.Hosting;
+
 namespace MemoSync.Delivery;
 
 /// <summary>How the delivery engine delivers and retries turns; the defaults are the guide's.</summary>
@@ -52,20 +54,58 @@ public sealed record DeliveryOptions
     /// </summary>
     public int VerifyRequests { get; init; } = 5;
 
-    /// <summary>One sentence naming what cannot work together, or null when the options can be used.</summary>
-    public string? Validate(TimeSpan requestTimeout)
-    {
-        if (MaxRetries < 1 || DeadAfter < 1 || Lanes < 1 || MaxHeld < 1 || ClaimBatch < 1 || VerifyRequests < 2)
-        {
-            return $"retries ({MaxRetries}), dead-after ({DeadAfter}), lanes ({Lanes}), held turns ({MaxHeld}), claim batch ({ClaimBatch}) must be at least 1 and verify requests ({VerifyRequests}) at least 2";
-        }
-        if (SyncInterval <= TimeSpan.Zero || MaxBackoff <= TimeSpan.Zero || RetryDelay < TimeSpan.Zero)
-        {
-            return $"the sync interval ({SyncInterval.TotalSeconds} s) and the longest backoff ({MaxBackoff.TotalSeconds} s) must be positive";
-        }
+    /// <summary>
+    /// The longest wait any of these options may set (the sync interval, the lease, the pauses and the drain): a day. A longer
+    /// one is a misplaced digit rather than a schedule, and .NET timers refuse waits past 49 days.
+    /// </summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
+
+    /// <summary>The longest <see cref="MaxBackoff"/>: a week, so a failed turn is tried again while someone still remembers it.</summary>
+    public static readonly TimeSpan LongestBackoff = TimeSpan.FromDays(7);
+
+    /// <summary>The most quick attempts (<see cref="MaxRetries"/>): more would hold a user's later turns behind one that fails.</summary>
+    public const int MostQuickAttempts = 10;
+
+    /// <summary>The most of <see cref="DeadAfter"/>, <see cref="VerifyRequests"/> and <see cref="Lanes"/>.</summary>
+    public const int MostCount = 1000;
+
+    /// <summary>The most turns held (<see cref="MaxHeld"/>) and claimed at once.</summary>
+    public const int MostHeld = 100_000;
+
+    /// <summary>
+    /// One sentence naming the first option that cannot be used, its value and what is allowed (the guide's name where the
+    /// option has one), or null when the options can be used with requests that wait up to <paramref name="requestTimeout"/>
+    /// (<c>MEMOBASE_TIMEOUT</c>) for their answer.
+    /// </summary>
+    public string? Validate(TimeSpan requestTimeout) =>
+        Within(GuideSettings.SyncInterval, SyncInterval, LongestWait)
+        ?? Within(GuideSettings.Lease, Lease, LongestWait)
+        ?? Within(GuideSettings.Timeout, requestTimeout, LongestWait / 3)
         // A renewal every third of the lease must land before it runs out while a request is still waiting for its answer.
-        return Lease < 3 * requestTimeout
-            ? $"the lease ({Lease.TotalSeconds} s) must be at least three times the Memobase request timeout ({requestTimeout.TotalSeconds} s), or a request could outlive it"
-            : null;
-    }
+        ?? (Lease < 3 * requestTimeout
+            ? $"{GuideSettings.Lease} ({Seconds(Lease)} s) must be at least three times {GuideSettings.Timeout} ({Seconds(requestTimeout)} s), or a delivery's request could outlive its lease"
+            : null)
+        ?? Within(Named(nameof(MaxBackoff)), MaxBackoff, LongestBackoff)
+        ?? Within(Named(nameof(ConfigurationPause)), ConfigurationPause, LongestWait)
+        ?? Within(Named(nameof(DrainTimeout)), DrainTimeout, LongestWait)
+        ?? (RetryDelay < TimeSpan.Zero || RetryDelay > Lease / 3
+            ? $"{Named(nameof(RetryDelay))} must be from 0 to a third of {GuideSettings.Lease} ({Seconds(Lease / 3)} s), got {Seconds(RetryDelay)} s, or no quick retry fits in a lease"
+            : null)
+        ?? Within(Named(nameof(MaxRetries)), MaxRetries, 1, MostQuickAttempts)
+        ?? Within(Named(nameof(DeadAfter)), DeadAfter, 1, MostCount)
+        ?? Within(Named(nameof(VerifyRequests)), VerifyRequests, 2, MostCount)
+        ?? Within(Named(nameof(MaxHeld)), MaxHeld, 1, MostHeld)
+        ?? Within(GuideSettings.Lanes, Lanes, 1, Math.Min(MostCount, MaxHeld))
+        ?? Within(Named(nameof(ClaimBatch)), ClaimBatch, 1, MaxHeld);
+
+    private static string? Within(string name, TimeSpan value, TimeSpan most) =>
+        value > TimeSpan.Zero && value <= most ? null : $"{name} must be more than 0 and at most {Seconds(most)} seconds, got {Seconds(value)}";
+
+    private static string? Within(string name, int value, int least, int most) =>
+        value >= least && value <= most ? null : $"{name} must be from {least} to {most}, got {value}";
+
+    /// <summary>An option without a setting of the guide, named as code sets it.</summary>
+    private static string Named(string property) => $"{nameof(DeliveryOptions)}.{property}";
+
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -155,8 +155,9 @@ public sealed partial class TurnDelivery
     /// </summary>
     internal TimeSpan Backoff(int retries, MemobaseException e)
     {
-        var exponential = _options.SyncInterval * Math.Pow(2, Math.Min(30, Math.Max(0, retries - 1))) * (0.8 + 0.4 * Random.Shared.NextDouble());
-        var wait = e.IsQuotaExhausted ? _options.MaxBackoff : exponential;
+        // In seconds: a long interval doubled 30 times is past what a TimeSpan holds, and is cut to the longest backoff anyway.
+        var exponential = _options.SyncInterval.TotalSeconds * Math.Pow(2, Math.Min(30, Math.Max(0, retries - 1))) * (0.8 + 0.4 * Random.Shared.NextDouble());
+        var wait = e.IsQuotaExhausted || exponential >= _options.MaxBackoff.TotalSeconds ? _options.MaxBackoff : TimeSpan.FromSeconds(exponential);
         if (e.RetryAfter is { } after && after > wait)
         {
             wait = after;

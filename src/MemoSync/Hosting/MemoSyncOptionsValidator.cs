@@ -24,17 +24,9 @@ internal sealed class MemoSyncOptionsValidator : IValidateOptions<MemoSyncOption
         {
             failures.Add($"{GuideSettings.Journal} is empty: name the journal's SQLite file.");
         }
-        if (options.Delivery.SyncInterval <= TimeSpan.Zero)
+        if (options.Delivery.Validate(options.MemobaseTimeout) is { } delivery)
         {
-            failures.Add($"{GuideSettings.SyncInterval} must be positive, got {options.Delivery.SyncInterval.TotalSeconds} s.");
-        }
-        else if (options.Delivery.Lanes < 1)
-        {
-            failures.Add($"{GuideSettings.Lanes} must be at least 1, got {options.Delivery.Lanes}.");
-        }
-        else if (options.Delivery.Validate(options.MemobaseTimeout) is { } delivery)
-        {
-            failures.Add($"{GuideSettings.Lease}, {GuideSettings.Timeout}: {delivery}.");
+            failures.Add($"{delivery}.");
         }
         if (options.Memory.Validate() is { } memory)
         {

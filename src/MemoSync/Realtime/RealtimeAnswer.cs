@@ -38,7 +38,8 @@ internal sealed class RealtimeAnswer(string? responseId)
         if (Interruption is null && !string.IsNullOrEmpty(base64))
         {
             // Decoded length without decoding: 3 bytes per 4 characters, less the padding.
-            _audioBytes += base64.Length / 4 * 3 - (base64.EndsWith("==", StringComparison.Ordinal) ? 2 : base64.EndsWith('=') ? 1 : 0);
+            // A delta of padding alone ("==") adds nothing rather than taking away.
+            _audioBytes += Math.Max(0, base64.Length / 4 * 3 - (base64.EndsWith("==", StringComparison.Ordinal) ? 2 : base64.EndsWith('=') ? 1 : 0));
         }
     }
 

@@ -29,7 +29,10 @@ public sealed record RealtimeServerEvent(string Type, JsonElement Json)
     public string? StatusReason => String("response", "status_details", "reason");
 
     /// <summary>A truncation's end in the item's audio, in milliseconds.</summary>
-    public int? AudioEndMs => Json.TryGetProperty("audio_end_ms", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+    /// <remarks>Null unless it is a whole number of milliseconds from 0 to <see cref="int.MaxValue"/>.</remarks>
+    public int? AudioEndMs => Json.TryGetProperty("audio_end_ms", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var ms) && ms >= 0
+        ? ms
+        : null;
 
     /// <summary>An error event's description: its message, code and type as far as the server gave them.</summary>
     public string? ErrorDescription => Json.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
@@ -37,9 +40,14 @@ public sealed record RealtimeServerEvent(string Type, JsonElement Json)
         : null;
 
     /// <summary>Reads one event.</summary>
-    /// <exception cref="RealtimeProtocolException">The message is not a JSON object with a string <c>type</c>.</exception>
+    /// <exception cref="RealtimeProtocolException">The message is not UTF-8 JSON, or not an object with a string <c>type</c>.</exception>
     public static RealtimeServerEvent Parse(ReadOnlyMemory<byte> utf8)
     {
+        // The JSON reader leaves the bytes inside strings unchecked until one is read: checked here, every string reads.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8.Span))
+        {
+            throw new RealtimeProtocolException($"The realtime server sent a message that is not UTF-8: {Excerpt(utf8)}");
+        }
         JsonElement json;
         try
         {

@@ -59,7 +59,7 @@ public sealed class AddMemoSyncTests : IDisposable
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Equal(3, e.Failures.Count());
-        Assert.Contains("MEMOSYNC_LANES must be at least 1, got 0.", e.Failures);
+        Assert.Contains("MEMOSYNC_LANES must be from 1 to 1000, got 0.", e.Failures);
         Assert.Contains(e.Failures, f => f.StartsWith("MEMOBASE_URL must be an absolute http:// or https:// URL, got 'localhost:8019'", StringComparison.Ordinal));
         Assert.Contains(e.Failures, f => f.StartsWith("MEMOBASE_TOKEN is not set", StringComparison.Ordinal));
         Assert.False(File.Exists(_dir.File("memosync.db")));
@@ -73,6 +73,31 @@ public sealed class AddMemoSyncTests : IDisposable
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Equal("MEMOSYNC_LANES must be a positive whole number, got 'eight'.", Assert.Single(e.Failures));
+    }
+
+    [Fact]
+    public async Task A_sync_interval_of_5000000_seconds_stops_the_start_naming_the_setting_its_value_and_the_range()
+    {
+        using var host = Build(new() { ["MEMOBASE_TOKEN"] = "t", ["MEMOSYNC_JOURNAL"] = _dir.File("memosync.db"), ["MEMOBASE_SYNC_INTERVAL"] = "5000000" });
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Equal("MEMOBASE_SYNC_INTERVAL must be more than 0 and at most 86400 seconds, got 5000000.", Assert.Single(e.Failures));
+        Assert.False(File.Exists(_dir.File("memosync.db")));
+    }
+
+    [Fact]
+    public async Task A_lease_shorter_than_a_delivery_can_take_stops_the_start_naming_both()
+    {
+        using var host = Build(new()
+        {
+            ["MEMOBASE_TOKEN"] = "t", ["MEMOSYNC_JOURNAL"] = _dir.File("memosync.db"), ["MEMOSYNC_LEASE"] = "60", ["MEMOBASE_TIMEOUT"] = "30",
+        });
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Equal("MEMOSYNC_LEASE (60 s) must be at least three times MEMOBASE_TIMEOUT (30 s), or a delivery's request could outlive its lease.",
+            Assert.Single(e.Failures));
     }
 
     public void Dispose() => _dir.Dispose();
