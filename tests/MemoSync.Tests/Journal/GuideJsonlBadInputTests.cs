@@ -8,33 +8,19 @@ namespace MemoSync.Tests.Journal;
 /// The issue's table, import side: every odd line is a bad line named by its number and reason, or a good turn, and
 /// never stops the lines around it from being imported.
 /// </summary>
-public sealed class GuideJsonlBadInputTests : IAsyncLifetime
+public sealed class GuideJsonlBadInputTests : TempSqliteJournal
 {
-    private readonly TempDirectory _dir = new();
-    private SqliteJournal _journal = null!;
-
-    public Task InitializeAsync()
-    {
-        _journal = SqliteJournal.Open(new SqliteJournalOptions { Path = _dir.File("memosync.db") });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _journal.DisposeAsync();
-        _dir.Dispose();
-    }
 
     private static string Good(int i, string extra = "") =>
         $$"""{"messages": [{"role": "user", "content": "good {{i}}"}, {"role": "assistant", "content": "ok"}], "synced": false, "retry_count": 0, "timestamp": "2024-12-04T10:3{{i}}:00"{{extra}}}""";
 
     private Task<ImportReport> Import(byte[] file, string? user = "alice") =>
-        new GuideJsonlImporter(_journal, new TurnLimits()).ImportAsync(new MemoryStream(file), user);
+        new GuideJsonlImporter(Journal, new TurnLimits()).ImportAsync(new MemoryStream(file), user);
 
     private static byte[] Utf8(params string[] lines) => Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
 
     private async Task<string[]> Contents() =>
-        [.. (await _journal.ListAsync(null, 100)).Select(e => e.Turn.Messages[0].Content)];
+        [.. (await Journal.ListAsync(null, 100)).Select(e => e.Turn.Messages[0].Content)];
 
     public static TheoryData<string, string> Poison => new()
     {
@@ -57,7 +43,7 @@ public sealed class GuideJsonlBadInputTests : IAsyncLifetime
         var bad = Assert.Single(report.BadLines);
         Assert.Equal((3, reason), (bad.Number, bad.Reason));
         Assert.Equal(["good 1", "good 2", "good 3"], await Contents());
-        Assert.All(await _journal.ListAsync(null, 100), e => Assert.Equal("alice", e.Turn.UserId));
+        Assert.All(await Journal.ListAsync(null, 100), e => Assert.Equal("alice", e.Turn.UserId));
     }
 
     [Fact]
@@ -102,7 +88,7 @@ public sealed class GuideJsonlBadInputTests : IAsyncLifetime
         var later = Good(2).Replace("2024-12-04T10:32:00", DateTimeOffset.Now.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         await Import(Utf8(Good(1).Replace("2024-12-04T10:31:00", future, StringComparison.Ordinal), later));
 
-        var claimed = await _journal.ClaimDueAsync(10, new TurnLease("test", TimeSpan.FromMinutes(1)));
+        var claimed = await Journal.ClaimDueAsync(10, new TurnLease("test", TimeSpan.FromMinutes(1)));
 
         Assert.Equal(["good 1", "good 2"], claimed.Turns.Select(e => e.Turn.Messages[0].Content));
         Assert.True(claimed.Turns[0].Turn.Timestamp > DateTimeOffset.Now.AddYears(2), "the line's own time is kept on the turn");

@@ -109,9 +109,14 @@ public sealed class GuideJsonlLimitsTests : IDisposable
         Assert.Equal(OwnerOnlyFile.Mode, File.GetUnixFileMode(_dir.File("b/journal.db")));
     }
 
-    private sealed class FailingStream : Stream
+    private sealed class FailingStream : ReadOnlyStream
     {
         public override int Read(byte[] buffer, int offset, int count) => throw new IOException("the disk went away");
+    }
+
+    /// <summary>A stream that can only be read, front to back.</summary>
+    private abstract class ReadOnlyStream : Stream
+    {
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
@@ -124,7 +129,7 @@ public sealed class GuideJsonlLimitsTests : IDisposable
     }
 
     /// <summary>One stream after another.</summary>
-    private sealed class ConcatenatedStream(params Stream[] parts) : Stream
+    private sealed class ConcatenatedStream(params Stream[] parts) : ReadOnlyStream
     {
         private int _part;
 
@@ -141,15 +146,5 @@ public sealed class GuideJsonlLimitsTests : IDisposable
             }
             return 0;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => 0; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

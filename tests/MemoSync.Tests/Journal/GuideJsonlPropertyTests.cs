@@ -18,7 +18,7 @@ namespace MemoSync.Tests.Journal;
 /// pairs, invalid UTF-8, a byte order mark, CRLF). Nothing but a documented bad line ever comes out of a line, and a
 /// file of good and bad lines imports exactly its good ones, in order.
 /// </summary>
-public sealed partial class GuideJsonlPropertyTests : IAsyncLifetime
+public sealed partial class GuideJsonlPropertyTests : TempSqliteJournal
 {
     /// <summary>Single lines tried by the parser's property.</summary>
     public const int LinesTried = 5_000;
@@ -34,22 +34,8 @@ public sealed partial class GuideJsonlPropertyTests : IAsyncLifetime
     private static readonly string[] Users = ["alice", "bob", "张伟", "user with spaces", "😀", "x"];
     private static readonly string[] Unknown = ["mood", "tags", "extra", "Messages", "sync"];
 
-    private readonly TempDirectory _dir = new();
-    private SqliteJournal _journal = null!;
     private Guid? _lastTurn;
     private int _case;
-
-    public Task InitializeAsync()
-    {
-        _journal = SqliteJournal.Open(new SqliteJournalOptions { Path = _dir.File("memosync.db") });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _journal.DisposeAsync();
-        _dir.Dispose();
-    }
 
     // ---- generators
 
@@ -327,12 +313,12 @@ public sealed partial class GuideJsonlPropertyTests : IAsyncLifetime
                 bytes.AddRange(crlf ? "\r\n"u8.ToArray() : "\n"u8.ToArray());
             }
 
-            var report = Task.Run(() => new GuideJsonlImporter(_journal, Limits).ImportAsync(new MemoryStream([.. bytes]), $"default-{n}")).GetAwaiter().GetResult();
+            var report = Task.Run(() => new GuideJsonlImporter(Journal, Limits).ImportAsync(new MemoryStream([.. bytes]), $"default-{n}")).GetAwaiter().GetResult();
 
             Assert.Equal(bad, report.BadLines.Select(b => b.Number));
             Assert.Equal((entries.Length, expected.Count, 0), (report.Lines, report.Imported, report.AlreadyPresent));
             Assert.Equal(unknown.OrderBy(u => u.Key), report.UnknownFields.OrderBy(u => u.Key));
-            var added = Task.Run(() => _journal.ListAfterAsync(_lastTurn, 100)).GetAwaiter().GetResult();
+            var added = Task.Run(() => Journal.ListAfterAsync(_lastTurn, 100)).GetAwaiter().GetResult();
             Assert.Equal(expected, added.Select(e => e.Turn.Messages[0].Content));
             _lastTurn = added.Count > 0 ? added[^1].Turn.Id : _lastTurn;
         });

@@ -5,29 +5,14 @@ using MemoSync.Journal.Jsonl;
 namespace MemoSync.Tests.Journal;
 
 /// <summary>The guide's save_data.jsonl in and out of the journal.</summary>
-public sealed class GuideJsonlTests : IAsyncLifetime
+public sealed class GuideJsonlTests : TempSqliteJournal
 {
     private const string Good1 = """{"messages": [{"role": "user", "content": "你好"}, {"role": "assistant", "content": "你好！"}], "synced": false, "retry_count": 0, "timestamp": "2024-12-04T10:30:00"}""";
     private const string Good2 = """{"messages": [{"role": "user", "content": "I like tennis"}, {"role": "assistant", "content": "Nice"}], "synced": true, "retry_count": 0, "timestamp": "2024-12-04T10:31:00"}""";
     private const string Good3 = """{"messages": [{"role": "user", "content": "Remind me"}], "synced": false, "retry_count": 5, "timestamp": "2024-12-04T10:32:00", "user_id": "bob", "interrupted": "user_spoke"}""";
 
-    private readonly TempDirectory _dir = new();
-    private SqliteJournal _journal = null!;
-
-    public Task InitializeAsync()
-    {
-        _journal = SqliteJournal.Open(new SqliteJournalOptions { Path = _dir.File("memosync.db") });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _journal.DisposeAsync();
-        _dir.Dispose();
-    }
-
     private Task<ImportReport> Import(string text, string? user = "alice") =>
-        new GuideJsonlImporter(_journal, new TurnLimits()).ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), user);
+        new GuideJsonlImporter(Journal, new TurnLimits()).ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), user);
 
     [Fact]
     public async Task Every_good_line_is_imported_and_each_bad_one_is_named_by_number_and_reason()
@@ -60,9 +45,9 @@ public sealed class GuideJsonlTests : IAsyncLifetime
     {
         await Import(string.Join('\n', Good1, Good2, Good3));
 
-        var status = await _journal.GetStatusAsync();
+        var status = await Journal.GetStatusAsync();
         Assert.Equal((2L, 1L), (status.Pending, status.Synced));
-        var bob = (await _journal.ListAsync(TurnState.Pending, 10)).Single(e => e.Turn.UserId == "bob");
+        var bob = (await Journal.ListAsync(TurnState.Pending, 10)).Single(e => e.Turn.UserId == "bob");
         Assert.Equal(5, bob.RetryCount);
         Assert.Equal(new DateTimeOffset(2024, 12, 4, 10, 32, 0, TimeZoneInfo.Local.GetUtcOffset(new DateTime(2024, 12, 4, 10, 32, 0))), bob.Turn.Timestamp);
     }
@@ -74,7 +59,7 @@ public sealed class GuideJsonlTests : IAsyncLifetime
         await Import(file);
         var again = await Import(file.Replace("\"synced\": false, \"retry_count\": 0", "\"synced\": true, \"retry_count\": 0", StringComparison.Ordinal));
         Assert.Equal((0, 3), (again.Imported, again.AlreadyPresent));
-        Assert.Equal(3, (await _journal.ListAsync(null, 10)).Count);
+        Assert.Equal(3, (await Journal.ListAsync(null, 10)).Count);
     }
 
     [Fact]
@@ -90,19 +75,19 @@ public sealed class GuideJsonlTests : IAsyncLifetime
     {
         await Import(string.Join('\n', Good1, Good2, Good3));
         var export = new StringWriter();
-        Assert.Equal(3, await new GuideJsonlExporter(_journal).ExportAsync(export, null));
+        Assert.Equal(3, await new GuideJsonlExporter(Journal).ExportAsync(export, null));
         var lines = export.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         Assert.Equal(2, lines.Count(l => l.Contains("\"synced\": false", StringComparison.Ordinal)));
         Assert.Contains(lines, l => l.Contains("\"content\": \"你好！\"", StringComparison.Ordinal));
 
         var pendingOnly = new StringWriter();
-        Assert.Equal(2, await new GuideJsonlExporter(_journal).ExportAsync(pendingOnly, TurnState.Pending));
+        Assert.Equal(2, await new GuideJsonlExporter(Journal).ExportAsync(pendingOnly, TurnState.Pending));
 
-        await using var other = SqliteJournal.Open(new SqliteJournalOptions { Path = _dir.File("other.db") });
+        await using var other = SqliteJournal.Open(new SqliteJournalOptions { Path = Dir.File("other.db") });
         var report = await new GuideJsonlImporter(other, new TurnLimits()).ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(export.ToString())), null);
         Assert.Equal((3, 0), (report.Imported, report.BadLines.Count));
-        var original = (await _journal.ListAsync(null, 10)).Select(e => (e.Turn.UserId, e.Turn.Timestamp, e.State, e.RetryCount, e.Turn.Interruption, string.Join("|", e.Turn.Messages)));
+        var original = (await Journal.ListAsync(null, 10)).Select(e => (e.Turn.UserId, e.Turn.Timestamp, e.State, e.RetryCount, e.Turn.Interruption, string.Join("|", e.Turn.Messages)));
         var copy = (await other.ListAsync(null, 10)).Select(e => (e.Turn.UserId, e.Turn.Timestamp, e.State, e.RetryCount, e.Turn.Interruption, string.Join("|", e.Turn.Messages)));
         Assert.Contains(copy, c => c.Interruption == TurnInterruption.UserSpoke);
         Assert.Equal(original.OrderBy(x => x.Timestamp), copy.OrderBy(x => x.Timestamp));
