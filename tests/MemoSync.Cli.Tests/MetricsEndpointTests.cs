@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using MemoSync.Cli.Operations;
 using MemoSync.Delivery;
 using MemoSync.Dialogue;
@@ -68,6 +69,11 @@ public sealed class MetricsEndpointTests : IDisposable
         Assert.InRange(metrics["memosync_journal_oldest_pending_age_seconds"] ?? double.NaN, 0.001, 600);
         Assert.Equal(2, metrics["memosync_memobase_errors_total", "kind=\"permanent\""]);
         Assert.Equal(1, metrics["memosync_memobase_errors_total", "kind=\"transient\""]);
+        // Every series the shipped alert rules read is one the daemon serves: a renamed metric would silence an alert.
+        var rules = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "memosync-alerts.yml"));
+        var read = Regex.Matches(rules, @"\bmemosync_[a-z_]+").Select(m => m.Value).Distinct().ToList();
+        Assert.Contains("memosync_delivery_latency_seconds_bucket", read);
+        Assert.All(read, name => Assert.True(metrics[name] is not null, $"deploy/memosync-alerts.yml reads {name}, which the daemon does not serve"));
         await host.StopAsync();
     }
 
