@@ -113,6 +113,43 @@ public sealed class MetricsEndpointTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task The_endpoint_listens_on_the_address_given_and_nowhere_else()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        var port = FreePort();
+        // Another loopback address: the endpoint moves there, and the test still never leaves this machine.
+        const string address = "127.0.0.2";
+        using var daemon = CliProcess.Start(new Dictionary<string, string>
+        {
+            ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
+            ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
+            ["MEMOSYNC_JOURNAL"] = Path.Combine(_dir, "address.db"),
+        }, "run", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--metrics-address", address);
+        try
+        {
+            await ScrapeUntilAsync(port, m => m["memosync_journal_pending"] == 0, address);
+
+            using var http = new HttpClient();
+            Assert.Null(await PrometheusScrape.ReadAsync(http, port, CancellationToken.None));
+        }
+        finally
+        {
+            daemon.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task A_metrics_address_that_is_not_an_IP_address_is_refused_naming_it()
+    {
+        var run = await CliRun.InAsync(_dir, new Dictionary<string, string> { ["MEMOBASE_URL"] = "http://127.0.0.1:9", ["MEMOBASE_TOKEN"] = "t" }, "",
+            "run", "--metrics-port", "9464", "--metrics-address", "metrics.example");
+
+        Assert.NotEqual(0, run.Code);
+        Assert.Contains("--metrics-address must be an IP address of this machine (such as 127.0.0.1) or * for all of them, got 'metrics.example'", run.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "data", "memosync.db")));
+    }
+
     private static async Task RecordAsync(DialogueRecorder recorder, int turns)
     {
         for (var i = 0; i < turns; i++)
@@ -132,14 +169,14 @@ public sealed class MetricsEndpointTests : IDisposable
         }
     }
 
-    private static async Task<PrometheusScrape> ScrapeUntilAsync(int port, Func<PrometheusScrape, bool> ready)
+    private static async Task<PrometheusScrape> ScrapeUntilAsync(int port, Func<PrometheusScrape, bool> ready, string address = MetricsExport.Loopback)
     {
         using var http = new HttpClient();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
             // Null until the daemon listens.
-            if (await PrometheusScrape.ReadAsync(http, port, deadline.Token) is { } scrape && ready(scrape))
+            if (await PrometheusScrape.ReadAsync(http, port, deadline.Token, address) is { } scrape && ready(scrape))
             {
                 return scrape;
             }

@@ -10,8 +10,15 @@ internal sealed class DaemonOperations
 {
     private readonly Option<int?> _metricsPort = new("--metrics-port")
     {
-        Description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics.",
+        Description = "Serve Prometheus metrics on http://ADDRESS:PORT/metrics (ADDRESS from --metrics-address).",
         Validators = { r => { if (r.GetValueOrDefault<int?>() is < 1 or > 65535) { r.AddError("--metrics-port must be a TCP port (1-65535)"); } } },
+    };
+
+    private readonly Option<string> _metricsAddress = new("--metrics-address")
+    {
+        Description = "The address the metrics endpoint listens on: an IP address of this machine, or * for all of them. Loopback unless told otherwise.",
+        DefaultValueFactory = _ => MetricsExport.Loopback,
+        Validators = { r => { if (MetricsExport.ListenError(r.GetValueOrDefault<string>()) is { } error) { r.AddError(error); } } },
     };
 
     private readonly Option<string?> _logFile = new("--log-file") { Description = "Write the log (the guide's auto_sync.log lines) to this file instead of the console, rotated." };
@@ -37,7 +44,7 @@ internal sealed class DaemonOperations
     {
         ArgumentNullException.ThrowIfNull(command);
         var operations = new DaemonOperations();
-        foreach (var option in new Option[] { operations._metricsPort, operations._logFile, operations._logMaxBytes, operations._logRoll, operations._logKeep })
+        foreach (var option in new Option[] { operations._metricsPort, operations._metricsAddress, operations._logFile, operations._logMaxBytes, operations._logRoll, operations._logKeep })
         {
             command.Options.Add(option);
         }
@@ -65,7 +72,7 @@ internal sealed class DaemonOperations
         }
         if (result.GetValue(_metricsPort) is { } port)
         {
-            builder.Services.AddMemoSyncMetrics(port);
+            builder.Services.AddMemoSyncMetrics(port, result.GetValue(_metricsAddress)!);
         }
         builder.Services.AddHostedService<StartupProbe>();
         try

@@ -1,3 +1,4 @@
+using System.Net;
 using MemoSync.Delivery;
 using MemoSync.Journal;
 using MemoSync.Memobase;
@@ -9,19 +10,27 @@ using OpenTelemetry.Resources;
 namespace MemoSync.Cli.Operations;
 
 /// <summary>
-/// The daemon's meters exported for Prometheus on <c>http://127.0.0.1:PORT/metrics</c> (loopback only): <c>MemoSync</c>
-/// (the delivery engine's counts and latency, and the journal's gauges) and <c>MemoSync.Memobase</c> (errors by class).
+/// The daemon's meters exported for Prometheus on <c>http://ADDRESS:PORT/metrics</c>, loopback unless told otherwise:
+/// <c>MemoSync</c> (the delivery engine's counts and latency, and the journal's gauges) and <c>MemoSync.Memobase</c> (errors by class).
 /// </summary>
 internal static class MetricsExport
 {
-    /// <summary>Adds the journal's gauges and serves the metrics on <paramref name="port"/>.</summary>
-    public static IServiceCollection AddMemoSyncMetrics(this IServiceCollection services, int port)
+    /// <summary>Where the endpoint listens unless told otherwise.</summary>
+    public const string Loopback = "127.0.0.1";
+
+    /// <summary>Why <paramref name="address"/> cannot be listened on, or null when it can: an IP address, or <c>*</c> for all.</summary>
+    public static string? ListenError(string? address) => address is "*" || IPAddress.TryParse(address, out _)
+        ? null
+        : $"--metrics-address must be an IP address of this machine (such as {Loopback}) or * for all of them, got '{address}'";
+
+    /// <summary>Adds the journal's gauges and serves the metrics on <paramref name="address"/>:<paramref name="port"/>.</summary>
+    public static IServiceCollection AddMemoSyncMetrics(this IServiceCollection services, int port, string address = Loopback)
     {
         services.AddSingleton(sp => new JournalGauges(sp.GetRequiredService<IDialogueJournal>(), sp.GetRequiredService<TimeProvider>()));
         services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("memosync")).WithMetrics(metrics => metrics
             .AddMeter(SyncStatistics.MeterName, MemobaseClientMetrics.MeterName)
             .AddInstrumentation(sp => sp.GetRequiredService<JournalGauges>())
-            .AddPrometheusHttpListener(o => { o.Host = "127.0.0.1"; o.Port = port; }));
+            .AddPrometheusHttpListener(o => { o.Host = address; o.Port = port; }));
         return services;
     }
 }

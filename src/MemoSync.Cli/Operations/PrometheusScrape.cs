@@ -40,13 +40,13 @@ internal sealed class PrometheusScrape
     /// <summary>Reads a page already fetched.</summary>
     public static PrometheusScrape Parse(string text) => new(text ?? throw new ArgumentNullException(nameof(text)));
 
-    /// <summary>Reads <c>http://127.0.0.1:PORT/metrics</c>; null when the daemon does not answer.</summary>
-    public static async Task<PrometheusScrape?> ReadAsync(HttpClient http, int port, CancellationToken ct)
+    /// <summary>Reads <c>http://ADDRESS:PORT/metrics</c> (loopback unless given); null when the daemon does not answer.</summary>
+    public static async Task<PrometheusScrape?> ReadAsync(HttpClient http, int port, CancellationToken ct, string address = MetricsExport.Loopback)
     {
         ArgumentNullException.ThrowIfNull(http);
         try
         {
-            return new PrometheusScrape(await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"), ct));
+            return new PrometheusScrape(await http.GetStringAsync(new Uri($"http://{address}:{port}/metrics"), ct));
         }
         catch (HttpRequestException)
         {
