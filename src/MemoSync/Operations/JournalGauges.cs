@@ -6,9 +6,9 @@ namespace MemoSync.Operations;
 
 /// <summary>
 /// The journal's gauges on <see cref="Meter"/> <c>MemoSync</c>: pending turns, dead turns, the oldest
-/// pending turn's age. A scrape reads the last counts at once and, when they are older than
-/// <see cref="MaxAge"/>, starts one refresh in the background, so scrapes never wait on the journal and never
-/// query it more than once per <see cref="MaxAge"/>.
+/// pending turn's age, as the journal holds them when they are scraped. Counts younger than <see cref="MaxAge"/> are
+/// shown as they are, so scrapes close together query the journal once; older ones are read again, the scrape waiting
+/// at most <see cref="ReadTimeout"/> before it shows the last counts (a journal that does not answer never stops a scrape).
 /// </summary>
 public sealed class JournalGauges : IDisposable
 {
@@ -30,38 +30,47 @@ public sealed class JournalGauges : IDisposable
     /// <summary>How old the counts may be before a read refreshes them. Default 1 s.</summary>
     public TimeSpan MaxAge { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a read waits for fresh counts before it takes the last ones. Default 2 s.</summary>
+    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    private readonly Lock _gate = new();
     private JournalStatus? _status;
     private DateTimeOffset _readAt = DateTimeOffset.MinValue;
-    private int _refreshing;
+    private Task _refresh = Task.CompletedTask;
 
-    /// <summary>The last counts read (null before the first), refreshing them in the background when stale.</summary>
+    /// <summary>The journal's counts, read again when older than <see cref="MaxAge"/>; null while it has never answered.</summary>
     public JournalStatus? Read()
     {
-        if (_time.GetUtcNow() - _readAt >= MaxAge && Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
+        Task refresh;
+        lock (_gate)
         {
-            _ = Task.Run(RefreshAsync);
+            if (_time.GetUtcNow() - _readAt >= MaxAge && _refresh.IsCompleted)
+            {
+                _refresh = Task.Run(RefreshAsync);
+            }
+            refresh = _refresh;
         }
+        // Waited on without rethrowing: a refresh reports its own failures, and the last counts stand.
+        ((IAsyncResult)refresh).AsyncWaitHandle.WaitOne(ReadTimeout);
         return Volatile.Read(ref _status);
     }
 
     /// <summary>How long the oldest pending turn has waited; zero when none is pending.</summary>
     public TimeSpan OldestPendingAge() => Read()?.OldestPending is { } oldest ? _time.GetUtcNow() - oldest : TimeSpan.Zero;
 
-    /// <summary>Reads the counts now.</summary>
-    public async Task RefreshAsync()
+    private async Task RefreshAsync()
     {
         try
         {
             Volatile.Write(ref _status, await _journal.GetStatusAsync(0));
-            _readAt = _time.GetUtcNow();
+            lock (_gate)
+            {
+                _readAt = _time.GetUtcNow();
+            }
         }
         catch (JournalUnavailableException)
         {
             // The gauges keep their last values; the watchdog and the logs report a journal that does not answer.
-        }
-        finally
-        {
-            Volatile.Write(ref _refreshing, 0);
         }
     }
 
