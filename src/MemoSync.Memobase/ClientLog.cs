@@ -11,4 +11,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Memobase {Operation} failed ({Kind}): HTTP {Status}, errno {Errno}: {Errmsg}")]
     public static partial void Failed(ILogger logger, string operation, MemobaseErrorKind kind, int? status, int? errno, string errmsg);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Memobase {Operation}: no such user yet (a delivery creates it)")]
+    public static partial void NoSuchUser(ILogger logger, string operation);
 }

@@ -474,6 +474,12 @@ public sealed class MemobaseClient
 
     private MemobaseException Fail(MemobaseException e)
     {
+        if (e.Kind == MemobaseErrorKind.MissingUser)
+        {
+            // How a user's first turn finds out the user must be created: a normal step, not a failure.
+            ClientLog.NoSuchUser(_logger, e.Operation);
+            return e;
+        }
         ClientLog.Failed(_logger, e.Operation, e.Kind, e.HttpStatus, e.Errno, e.Errmsg);
         MemobaseClientMetrics.Failed(e);
         return e;

@@ -10,16 +10,10 @@ public static class MemobaseClientMetrics
     public const string MeterName = "MemoSync.Memobase";
 
     private static readonly Meter Meter = new(MeterName);
-    private static readonly Counter<long> Errors = Meter.CreateCounter<long>("memosync.memobase.errors", description: "Failed Memobase calls, by error class (kind) and operation");
+    private static readonly Counter<long> Errors = Meter.CreateCounter<long>("memosync.memobase.errors",
+        description: "Failed Memobase calls, by error class (kind: transient, configuration, permanent) and operation; a user not yet in Memobase is no failure");
 
     internal static void Failed(MemobaseException e) => Errors.Add(1,
-        new KeyValuePair<string, object?>("kind", KindLabel(e.Kind)),
+        new KeyValuePair<string, object?>("kind", e.Kind.ToString().ToLowerInvariant()),
         new KeyValuePair<string, object?>("operation", e.Operation));
-
-    /// <summary>The label value of a kind: <c>transient</c>, <c>missing_user</c>, <c>configuration</c>, <c>permanent</c>.</summary>
-    public static string KindLabel(MemobaseErrorKind kind) => kind switch
-    {
-        MemobaseErrorKind.MissingUser => "missing_user",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
 }

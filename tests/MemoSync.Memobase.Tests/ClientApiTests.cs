@@ -2,6 +2,10 @@ using System.Text.Json.Nodes;
 using MemoSync.Memobase.Errors;
 using MemoSync.Memobase.Models;
 using MemoSync.Memobase.Queries;
+using MemoSync.TestSupport;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace MemoSync.Memobase.Tests;
 
@@ -51,6 +55,21 @@ public class ClientApiTests : EmulatorTest
         Assert.Equal("test", (string?)created.Data?["source"]);
         var found = await Client.GetOrCreateUserAsync(id);
         Assert.Equal(created.CreatedAt, found.CreatedAt);
+    }
+
+    [Fact]
+    public async Task Creating_a_user_not_yet_in_Memobase_is_neither_a_warning_nor_a_counted_failure()
+    {
+        var log = new FakeLogger<MemobaseClient>();
+        using var errors = new MetricCollector<long>(null, MemobaseClientMetrics.MeterName, "memosync.memobase.errors");
+        using var http = new HttpClient();
+        var client = new MemobaseClient(http, new MemobaseClientOptions { BaseUrl = Server.Emulator.BaseAddress.ToString(), Token = RunningEmulator.Token }, log);
+
+        await client.GetOrCreateUserAsync(NewUser());
+
+        Assert.DoesNotContain(log.Collector.GetSnapshot(), r => r.Level >= LogLevel.Warning);
+        // The meter is shared with the tests running beside this one: none of them counts a missing user either.
+        Assert.DoesNotContain(errors.GetMeasurementSnapshot(), m => m.Tags["kind"] as string is "missinguser" or "missing_user");
     }
 
     [Fact]
