@@ -26,7 +26,7 @@ public sealed class ConfigurationTests : IDisposable
         // health reads a journal and never creates one: both exist, and which one it names says which setting won.
         foreach (var file in new[] { "from-appsettings.db", "from-flag.db" })
         {
-            await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = Path.Combine(_dir, file) });
+            await SqliteJournal.Open(new SqliteJournalOptions { Path = Path.Combine(_dir, file) }).DisposeAsync();
         }
 
         var fromFiles = await Health([]);
