@@ -6,10 +6,10 @@ internal static class ExitCodes
     /// <summary>Done.</summary>
     public const int Ok = 0;
 
-    /// <summary>Something unexpected (<c>--verbose</c> prints the stack trace), or the command line could not be parsed.</summary>
+    /// <summary>Something unexpected (<c>--verbose</c> prints the stack trace).</summary>
     public const int Unexpected = 1;
 
-    /// <summary>A setting or argument is missing or cannot be used (the message names it).</summary>
+    /// <summary>A setting or argument is missing or cannot be used, on the command line too (the message names it).</summary>
     public const int BadSetting = 2;
 
     /// <summary>Memobase cannot be reached (down, or a wrong host or port).</summary>

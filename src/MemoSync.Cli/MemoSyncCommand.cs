@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using MemoSync.Cli.Commands;
 using MemoSync.Cli.Configuration;
 
@@ -7,10 +8,15 @@ namespace MemoSync.Cli;
 /// <summary>The root of the <c>memosync</c> command line.</summary>
 internal static class MemoSyncCommand
 {
-    public static RootCommand Create(CliSettings settings) =>
-        new("memosync: deliver every conversation turn to Memobase, exactly once. Settings (MEMOBASE_URL, MEMOBASE_TOKEN, USER_ID, "
+    /// <summary>The command's name in help and errors, whatever the file that runs it (a RootCommand would take <c>MemoSync.Cli</c>, the assembly's).</summary>
+    public const string Name = "memosync";
+
+    public static Command Create(CliSettings settings) =>
+        new(Name, "memosync: deliver every conversation turn to Memobase, exactly once. Settings (MEMOBASE_URL, MEMOBASE_TOKEN, USER_ID, "
             + "MEMOBASE_SYNC_INTERVAL, MEMOSYNC_JOURNAL) come from appsettings.json, then .env, then the environment, then flags; a later one wins.")
         {
+            new HelpOption(),
+            new VersionOption(),
             settings.Verbose,
             RunCommand.Create(settings),
             RecordCommand.Create(settings),

@@ -3,6 +3,10 @@ using MemoSync.Cli.Configuration;
 
 var settings = new CliSettings();
 var parsed = MemoSyncCommand.Create(settings).Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    return await ParseErrorReport.WriteAsync(parsed);
+}
 try
 {
     // On SIGINT or SIGTERM the daemon and record drain the worker (10 s at most) and print their statistics: give them the time.

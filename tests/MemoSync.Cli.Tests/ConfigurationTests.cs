@@ -1,3 +1,4 @@
+using MemoSync.Journal;
 using MemoSync.TestSupport;
 
 namespace MemoSync.Cli.Tests;
@@ -22,6 +23,11 @@ public sealed class ConfigurationTests : IDisposable
             MEMOBASE_URL={url}  # the emulator
             export MEMOBASE_TOKEN="{RunningEmulator.Token}"
             """);
+        // health reads a journal and never creates one: both exist, and which one it names says which setting won.
+        foreach (var file in new[] { "from-appsettings.db", "from-flag.db" })
+        {
+            await SqliteJournal.Open(new SqliteJournalOptions { Path = Path.Combine(_dir, file) }).DisposeAsync();
+        }
 
         var fromFiles = await Health([]);
         Assert.True(fromFiles.Code == 0, fromFiles.ToString());

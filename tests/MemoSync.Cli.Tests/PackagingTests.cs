@@ -9,7 +9,7 @@ public sealed class PackagingTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("memosync-pack-").FullName;
 
     [Fact]
-    public async Task A_clean_clone_packs_into_a_tool_that_installs_and_runs_the_demo()
+    public async Task A_clean_clone_packs_into_a_tool_that_installs_as_memosync_and_runs_the_demo()
     {
         var clone = Path.Combine(_dir, "clone");
         var packages = Path.Combine(_dir, "packages");
@@ -19,13 +19,18 @@ public sealed class PackagingTests : IDisposable
         // Only the packed folder as a source: the tool carries its dependencies.
         await File.WriteAllTextAsync(Path.Combine(_dir, "nuget.config"),
             $"""<configuration><packageSources><clear /><add key="local" value="{packages}" /></packageSources></configuration>""");
-        await RunAsync(_dir, "dotnet", "tool", "install", "MemoSync.Cli", "--tool-path", tools, "--configfile", Path.Combine(_dir, "nuget.config"));
+        // The version comes from git (0.0.0-alpha.0.N before the first tag): a prerelease is installed only when named.
+        var packed = Path.GetFileNameWithoutExtension(Assert.Single(Directory.GetFiles(packages, "MemoSync.Cli.*.nupkg")))["MemoSync.Cli.".Length..];
+        await RunAsync(_dir, "dotnet", "tool", "install", "MemoSync.Cli", "--version", packed, "--tool-path", tools, "--configfile", Path.Combine(_dir, "nuget.config"));
 
         var memosync = Path.Combine(tools, "memosync");
         var version = await RunAsync(_dir, memosync, "--version");
+        var help = await RunAsync(_dir, memosync, "--help");
         var demo = await RunAsync(_dir, memosync, "demo");
 
         Assert.Matches(@"^\d+\.\d+\.\d+", version);
+        Assert.StartsWith(packed, version, StringComparison.Ordinal);
+        Assert.Contains("Usage:\n  memosync [command] [options]", help.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("turns reached Memobase exactly once", demo, StringComparison.Ordinal);
     }
 

@@ -117,6 +117,8 @@ public sealed class RunCommandTests : IDisposable
         await using var server = await RunningEmulator.StartAsync();
         var url = server.Emulator.BaseAddress.ToString();
         var good = new Dictionary<string, string> { ["MEMOBASE_URL"] = url, ["MEMOBASE_TOKEN"] = RunningEmulator.Token };
+        // health reads the journal and never creates it.
+        await SqliteJournal.Open(new SqliteJournalOptions { Path = Path.Combine(_dir, "health.db") }).DisposeAsync();
 
         var ok = await RunWithEnvironment(good, "health");
         Assert.True(ok.Code == 0, ok.Out);

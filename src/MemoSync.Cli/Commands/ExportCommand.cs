@@ -17,7 +17,7 @@ internal static class ExportCommand
         var command = new Command("export", "Export turns in the guide's JSONL format.") { state, output, settings.Journal };
         command.SetAction(async (result, ct) =>
         {
-            await using var store = settings.OpenJournal(result);
+            await using var store = settings.OpenExistingJournal(result);
             var exporter = new GuideJsonlExporter(store);
             if (result.GetValue(output) is not { } file)
             {

@@ -34,6 +34,7 @@ internal static class HealthCommand
             var journal = CliSettings.JournalAt(settings.Load(result));
             try
             {
+                _ = CliSettings.Existing(journal);
                 var status = await services.GetRequiredService<IDialogueJournal>().GetStatusAsync(0, ct);
                 Console.WriteLine($"journal: ok ({journal}: {status.Pending} pending, {status.Dead} dead)");
             }

@@ -16,7 +16,7 @@ internal static class StatusCommand
         var modes = StatusModes.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var store = settings.OpenJournal(result);
+            await using var store = settings.OpenExistingJournal(result);
             if (await modes.RunAsync(result, store, ct) is { } code)
             {
                 return code;
