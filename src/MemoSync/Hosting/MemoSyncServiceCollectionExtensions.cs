@@ -31,7 +31,10 @@ public static class MemoSyncServiceCollectionExtensions
         return services.AddMemoSync(configure ?? (_ => { }));
     }
 
-    /// <summary>Adds MemoSync configured in code; the options are validated when the host starts, so a bad URL or an empty token stops the start with the reason.</summary>
+    /// <summary>
+    /// Adds MemoSync configured in code, the journal with <see cref="MemoSyncOptions.UseSqlite"/> or <see cref="MemoSyncOptions.UsePostgres"/>;
+    /// the options are validated when the host starts, so a bad URL, an empty token or a journal location that cannot be read stops the start with the reason.
+    /// </summary>
     public static IServiceCollection AddMemoSync(this IServiceCollection services, Action<MemoSyncOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
