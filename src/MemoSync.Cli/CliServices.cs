@@ -1,5 +1,4 @@
 using System.Globalization;
-using MemoSync.Cli.Configuration;
 using MemoSync.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +22,7 @@ internal static class CliServices
             // The client's own warnings would repeat what the command says in one sentence.
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("MemoSync.Memobase", LogLevel.None)
                 .AddProvider(new SerilogLoggerProvider(StandardError(), dispose: true)))
-            .AddMemoSyncJournal(CliSettings.JournalAt(configuration))
+            .AddMemoSyncPostgres()
             .AddMemoSync(configuration, configure)
             .BuildServiceProvider();
         try

@@ -30,7 +30,7 @@ public sealed partial class AutoSyncLogTests : IDisposable
         {
             o.MemobaseUrl = server.Emulator.BaseAddress.ToString();
             o.MemobaseToken = RunningEmulator.Token;
-            o.JournalPath = Path.Combine(_dir, "memosync.db");
+            o.UseSqlite(Path.Combine(_dir, "memosync.db"));
             o.MemobaseTimeout = TimeSpan.FromSeconds(5);
             o.Delivery = new DeliveryOptions { MaxRetries = 1, SyncInterval = TimeSpan.FromMilliseconds(300), MaxBackoff = TimeSpan.FromMilliseconds(300) };
         });

@@ -42,6 +42,23 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_MemoSync_section_in_appsettings_json_configures_the_command_and_the_guide_s_names_win_over_it()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        await File.WriteAllTextAsync(Path.Combine(_dir, "appsettings.json"), $$"""
+            { "MemoSync": { "MemobaseUrl": "{{server.Emulator.BaseAddress}}", "MemobaseToken": "{{RunningEmulator.Token}}", "Journal": "sqlite:from-section.db" } }
+            """);
+
+        var fromSection = await Health([]);
+        var flatNameOverSection = await Health(new() { ["MEMOSYNC_JOURNAL"] = "from-flat-name.db" });
+
+        Assert.True(fromSection.Code == 0, fromSection.ToString());
+        Assert.Contains($"journal: ok ({Path.Combine(_dir, "from-section.db")}", fromSection.Out, StringComparison.Ordinal);
+        Assert.True(flatNameOverSection.Code == 0, flatNameOverSection.ToString());
+        Assert.Contains($"journal: ok ({Path.Combine(_dir, "from-flat-name.db")}", flatNameOverSection.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_dotenv_line_that_is_not_NAME_VALUE_is_named_by_its_number_without_its_text()
     {
         await File.WriteAllTextAsync(Path.Combine(_dir, ".env"), "MEMOBASE_URL=http://localhost:8019/\nsecret-token-pasted-alone\n");

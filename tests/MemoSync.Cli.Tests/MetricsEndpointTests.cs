@@ -30,7 +30,7 @@ public sealed class MetricsEndpointTests : IDisposable
         {
             o.MemobaseUrl = server.Emulator.BaseAddress.ToString();
             o.MemobaseToken = RunningEmulator.Token;
-            o.JournalPath = Path.Combine(_dir, "memosync.db");
+            o.UseSqlite(Path.Combine(_dir, "memosync.db"));
             // One attempt per delivery and no retry during the test: every count below follows from the turns recorded.
             o.Delivery = new DeliveryOptions { MaxRetries = 1, SyncInterval = TimeSpan.FromHours(1) };
         });

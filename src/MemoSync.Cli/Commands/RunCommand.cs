@@ -35,7 +35,7 @@ internal static class RunCommand
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; })
                 .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
             var journal = CliSettings.JournalAt(builder.Configuration);
-            builder.Services.AddMemoSyncJournal(journal).AddMemoSync(builder.Configuration);
+            builder.Services.AddMemoSyncPostgres().AddMemoSync(builder.Configuration);
             operations.Configure(builder, result);
             using var host = builder.Build();
             var options = host.Services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;

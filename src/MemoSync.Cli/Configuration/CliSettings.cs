@@ -71,7 +71,7 @@ internal sealed class CliSettings
     /// <summary>Where the journal <paramref name="configuration"/> names is: a SQLite file or a PostgreSQL database.</summary>
     /// <exception cref="JournalUnavailableException">The location cannot be read.</exception>
     public static JournalLocation JournalAt(IConfiguration configuration) =>
-        JournalOption.Parse(MemoSyncOptions.FromConfiguration(configuration).JournalPath);
+        JournalOption.Parse(MemoSyncOptions.FromConfiguration(configuration).Journal);
 
     private static void Flag(ParseResult result, Option<string?> option, string name, Dictionary<string, string?> flags)
     {

@@ -8,7 +8,7 @@ namespace MemoSync.Journal;
 public sealed record JournalLocation
 {
     /// <summary>The SQLite journal's default file.</summary>
-    public const string DefaultPath = "data/memosync.db";
+    public const string DefaultPath = JournalLocationSyntax.DefaultPath;
 
     private JournalLocation(string? sqlitePath, PostgresJournalOptions? postgres)
     {
@@ -24,23 +24,11 @@ public sealed record JournalLocation
 
     /// <summary>Reads a location; empty means the default SQLite file.</summary>
     /// <exception cref="ArgumentException">A PostgreSQL location that cannot be read; the message says why, never the password.</exception>
-    public static JournalLocation Parse(string? location)
+    public static JournalLocation Parse(string? location) => JournalLocationSyntax.Split(location) switch
     {
-        var text = location?.Trim() ?? "";
-        if (text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-        {
-            return new(null, PostgresJournalOptions.FromLocation(text));
-        }
-        if (text.StartsWith("postgres:", StringComparison.OrdinalIgnoreCase))
-        {
-            return new(null, PostgresJournalOptions.FromLocation(text["postgres:".Length..]));
-        }
-        if (text.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
-        {
-            text = text["sqlite:".Length..];
-        }
-        return new(text.Length == 0 ? DefaultPath : text, null);
-    }
+        { Postgres: { } connection } => new(null, PostgresJournalOptions.FromLocation(connection)),
+        { SqlitePath: var path } => new(path, null),
+    };
 
     /// <summary>Opens the journal (creating or migrating its schema).</summary>
     /// <exception cref="JournalUnavailableException">It cannot be opened; the message says where and why.</exception>

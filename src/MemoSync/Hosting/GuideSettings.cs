@@ -30,7 +30,7 @@ internal static class GuideSettings
         }
         if (configuration[Journal] is { Length: > 0 } journal)
         {
-            options.JournalPath = journal;
+            options.Journal = journal;
         }
         if (Seconds(configuration, SyncInterval, allowZero: false) is { } interval)
         {

@@ -1,9 +1,11 @@
+using MemoSync.Journal;
 using Microsoft.Extensions.Options;
 
 namespace MemoSync.Hosting;
 
 /// <summary>Checks <see cref="MemoSyncOptions"/> at start; each failure is one sentence naming the setting by the guide's name.</summary>
-internal sealed class MemoSyncOptionsValidator : IValidateOptions<MemoSyncOptions>
+/// <param name="postgres">MemoSync.Postgres, when registered: it says whether a PostgreSQL location can be read.</param>
+internal sealed class MemoSyncOptionsValidator(IEnumerable<IPostgresJournalOpener> postgres) : IValidateOptions<MemoSyncOptions>
 {
     public ValidateOptionsResult Validate(string? name, MemoSyncOptions options)
     {
@@ -20,9 +22,21 @@ internal sealed class MemoSyncOptionsValidator : IValidateOptions<MemoSyncOption
         {
             failures.Add($"{GuideSettings.Token} contains control characters.");
         }
-        if (string.IsNullOrWhiteSpace(options.JournalPath))
+        if (string.IsNullOrWhiteSpace(options.Journal))
         {
-            failures.Add($"{GuideSettings.Journal} is empty: name the journal's SQLite file.");
+            failures.Add($"{GuideSettings.Journal} is empty: name the journal's SQLite file or PostgreSQL database.");
+        }
+        else if (JournalLocationSyntax.Split(options.Journal).Postgres is { } connection)
+        {
+            // Never a SQLite file named after the URL: without the PostgreSQL journal there is no journal to open.
+            if (postgres.LastOrDefault() is not { } opener)
+            {
+                failures.Add($"{GuideSettings.Journal} names a PostgreSQL database, but MemoSync.Postgres is not registered: reference the MemoSync.Postgres package and call services.AddMemoSyncPostgres().");
+            }
+            else if (opener.Check(connection) is { } why)
+            {
+                failures.Add($"{GuideSettings.Journal}: {why}");
+            }
         }
         if (options.Delivery.Validate(options.MemobaseTimeout) is { } delivery)
         {

@@ -16,11 +16,11 @@ public sealed class AddMemoSyncTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    private static IHost Build(Dictionary<string, string?> settings)
+    private static IHost Build(Dictionary<string, string?> settings, Action<MemoSyncOptions>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddMemoSync(builder.Configuration);
+        builder.Services.AddMemoSync(builder.Configuration, configure);
         return builder.Build();
     }
 
@@ -98,6 +98,74 @@ public sealed class AddMemoSyncTests : IDisposable
 
         Assert.Equal("MEMOSYNC_LEASE (60 s) must be at least three times MEMOBASE_TIMEOUT (30 s), or a delivery's request could outlive its lease.",
             Assert.Single(e.Failures));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_postgres_journal_without_MemoSync_Postgres_registered_stops_the_start_in_one_sentence_and_creates_no_file(bool inCode)
+    {
+        // Before, this opened a SQLite file named after the URL, password and all, under ./postgres:/
+        const string Location = "postgres://u:pw@127.0.0.1:9/db";
+        using var host = Build(new() { ["MEMOBASE_TOKEN"] = "t", ["MEMOSYNC_JOURNAL"] = inCode ? _dir.File("memosync.db") : Location },
+            inCode ? o => o.UsePostgres(Location) : null);
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Equal("MEMOSYNC_JOURNAL names a PostgreSQL database, but MemoSync.Postgres is not registered: reference the MemoSync.Postgres package "
+            + "and call services.AddMemoSyncPostgres().", Assert.Single(e.Failures));
+        Assert.False(Directory.Exists("postgres:"));
+        Assert.False(File.Exists(_dir.File("memosync.db")));
+    }
+
+    [Fact]
+    public async Task A_MemoSync_section_configures_it()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        using var host = Build(new()
+        {
+            ["MemoSync:MemobaseUrl"] = server.Emulator.BaseAddress.ToString(),
+            ["MemoSync:MemobaseToken"] = RunningEmulator.Token,
+            ["MemoSync:Journal"] = _dir.File("section.db"),
+            ["MemoSync:Delivery:Lanes"] = "3",
+            ["MemoSync:MemobaseTimeout"] = "00:00:10",
+        });
+
+        await HostedTurn.RecordOneAsync(host);
+
+        var options = host.Services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
+        Assert.Equal((3, TimeSpan.FromSeconds(10)), (options.Delivery.Lanes, options.MemobaseTimeout));
+        Assert.Equal(1L, server.Emulator.GetStats().BlobsReceived);
+        await using var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = _dir.File("section.db") });
+        Assert.Equal(1, (await journal.GetStatusAsync()).Synced);
+    }
+
+    [Fact]
+    public void The_guide_s_flat_names_win_over_the_MemoSync_section()
+    {
+        using var host = Build(new()
+        {
+            ["MemoSync:MemobaseToken"] = "from-section", ["MEMOBASE_TOKEN"] = "from-flat-name",
+            ["MemoSync:Journal"] = _dir.File("section.db"), ["MEMOSYNC_JOURNAL"] = _dir.File("flat.db"),
+            ["MemoSync:Delivery:Lanes"] = "3", ["MEMOSYNC_LANES"] = "5",
+            ["MemoSync:MemobaseUrl"] = "http://section.example/",
+        });
+
+        var options = host.Services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
+
+        Assert.Equal(("from-flat-name", _dir.File("flat.db"), 5), (options.MemobaseToken, options.Journal, options.Delivery.Lanes));
+        Assert.Equal("http://section.example/", options.MemobaseUrl);
+    }
+
+    [Fact]
+    public async Task A_section_value_that_cannot_be_read_stops_the_start_naming_its_key()
+    {
+        using var host = Build(new() { ["MEMOBASE_TOKEN"] = "t", ["MEMOSYNC_JOURNAL"] = _dir.File("memosync.db"), ["MemoSync:Delivery:Lanes"] = "eight" });
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("'MemoSync:Delivery:Lanes'", Assert.Single(e.Failures), StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir.File("memosync.db")));
     }
 
     public void Dispose() => _dir.Dispose();

@@ -197,7 +197,7 @@ public sealed class MemoryContextProviderTests : IAsyncLifetime
         {
             o.MemobaseUrl = _server.Emulator.BaseAddress.ToString();
             o.MemobaseToken = RunningEmulator.Token;
-            o.JournalPath = Path.Combine(Path.GetTempPath(), $"memosync-{Guid.NewGuid():N}.db");
+            o.UseSqlite(Path.Combine(Path.GetTempPath(), $"memosync-{Guid.NewGuid():N}.db"));
             o.Memory = new MemoryContextOptions { MaxTokenSize = 50 };
         });
         await using var provider = services.BuildServiceProvider();
