@@ -15,6 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace MemoSync.Cli.Tests;
 
 /// <summary>The Prometheus endpoint of the daemon, scraped over loopback after a run whose every count is known.</summary>
+[Collection(nameof(MeterTests))]
 public sealed class MetricsEndpointTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("memosync-metrics-").FullName;
