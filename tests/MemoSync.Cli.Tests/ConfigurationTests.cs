@@ -12,6 +12,18 @@ public sealed class ConfigurationTests : IDisposable
     private Task<CliRun> Health(Dictionary<string, string> environment, params string[] flags) =>
         CliRun.InAsync(_dir, environment, "", ["health", .. flags]);
 
+    /// <summary>
+    /// Creates these journals in the test's folder: health reads a journal and never creates one, so each exists, and
+    /// which one it names says which setting won.
+    /// </summary>
+    private async Task CreateJournalsAsync(params string[] files)
+    {
+        foreach (var file in files)
+        {
+            await SqliteJournal.Open(new SqliteJournalOptions { Path = Path.Combine(_dir, file) }).DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Settings_come_from_appsettings_json_then_dotenv_then_the_environment_then_flags()
     {
@@ -23,11 +35,7 @@ public sealed class ConfigurationTests : IDisposable
             MEMOBASE_URL={url}  # the emulator
             export MEMOBASE_TOKEN="{RunningEmulator.Token}"
             """);
-        // health reads a journal and never creates one: both exist, and which one it names says which setting won.
-        foreach (var file in new[] { "from-appsettings.db", "from-flag.db" })
-        {
-            await SqliteJournal.Open(new SqliteJournalOptions { Path = Path.Combine(_dir, file) }).DisposeAsync();
-        }
+        await CreateJournalsAsync("from-appsettings.db", "from-flag.db");
 
         var fromFiles = await Health([]);
         Assert.True(fromFiles.Code == 0, fromFiles.ToString());
@@ -48,6 +56,7 @@ public sealed class ConfigurationTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(_dir, "appsettings.json"), $$"""
             { "MemoSync": { "MemobaseUrl": "{{server.Emulator.BaseAddress}}", "MemobaseToken": "{{RunningEmulator.Token}}", "Journal": "sqlite:from-section.db" } }
             """);
+        await CreateJournalsAsync("from-section.db", "from-flat-name.db");
 
         var fromSection = await Health([]);
         var flatNameOverSection = await Health(new() { ["MEMOSYNC_JOURNAL"] = "from-flat-name.db" });

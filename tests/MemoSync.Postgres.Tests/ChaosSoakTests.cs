@@ -7,6 +7,7 @@ namespace MemoSync.Postgres.Tests;
 /// The chaos soak of bench/ (<c>bench/chaos</c>), short: a minute of faults, SIGKILLed daemons and a locked journal,
 /// half on SQLite with one daemon, half on PostgreSQL with two.
 /// </summary>
+[Collection(nameof(ServerWideTests))]
 public sealed class ChaosSoakTests(ITestOutputHelper output)
 {
     [Fact]

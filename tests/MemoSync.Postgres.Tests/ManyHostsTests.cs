@@ -11,6 +11,7 @@ namespace MemoSync.Postgres.Tests;
 /// Many hosts, one memory: four <c>memosync run</c> daemons and two recording applications, all real processes,
 /// share one PostgreSQL journal and deliver to the emulator over loopback.
 /// </summary>
+[Collection(nameof(ServerWideTests))]
 public sealed class ManyHostsTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Daemons = 4;
