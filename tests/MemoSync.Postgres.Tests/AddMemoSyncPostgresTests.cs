@@ -9,20 +9,14 @@ using Npgsql;
 namespace MemoSync.Postgres.Tests;
 
 /// <summary>An application wired by <c>AddMemoSync</c> whose setting or code names a PostgreSQL journal, as a real host against the emulator.</summary>
-public sealed class AddMemoSyncPostgresTests : IAsyncLifetime
+public sealed class AddMemoSyncPostgresTests : SchemaTest
 {
-    private readonly string _schema = TestPostgres.NewSchema();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => TestPostgres.DropSchemaAsync(_schema);
-
     /// <summary>The test server as a user writes it in <c>MEMOSYNC_JOURNAL</c>: a <c>postgres://</c> URL.</summary>
     private string Url()
     {
         var cs = new NpgsqlConnectionStringBuilder(TestPostgres.ConnectionString);
         var password = cs.Password is { } pw ? ":" + Uri.EscapeDataString(pw) : "";
-        return $"postgres://{Uri.EscapeDataString(cs.Username!)}{password}@{cs.Host}:{cs.Port}/{cs.Database}?schema={_schema}";
+        return $"postgres://{Uri.EscapeDataString(cs.Username!)}{password}@{cs.Host}:{cs.Port}/{cs.Database}?schema={Schema}";
     }
 
     [Theory]
@@ -55,7 +49,7 @@ public sealed class AddMemoSyncPostgresTests : IAsyncLifetime
 
         Assert.IsType<PostgresJournal>(host.Services.GetRequiredService<IDialogueJournal>());
         Assert.Equal(1L, server.Emulator.GetStats().BlobsReceived);
-        await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
+        await using var journal = PostgresJournal.Open(TestPostgres.Options(Schema));
         Assert.Equal(1, (await journal.GetStatusAsync()).Synced);
     }
 

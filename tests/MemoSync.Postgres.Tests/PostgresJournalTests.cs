@@ -6,14 +6,8 @@ using Npgsql;
 namespace MemoSync.Postgres.Tests;
 
 /// <summary>What only the PostgreSQL journal has: its schema version, group commit on a server, claims from many hosts at once.</summary>
-public sealed class PostgresJournalTests : IAsyncLifetime
+public sealed class PostgresJournalTests : SchemaTest
 {
-    private readonly string _schema = TestPostgres.NewSchema();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync() => TestPostgres.DropSchemaAsync(_schema);
-
     private static Turn NewTurn(string user, int i) =>
         Turn.Create(user, null, [new(ChatMessage.UserRole, $"turn {i}"), new(ChatMessage.AssistantRole, "ok")], TimeProvider.System);
 
@@ -28,19 +22,19 @@ public sealed class PostgresJournalTests : IAsyncLifetime
     [Fact]
     public async Task Opening_creates_the_schema_at_the_current_version_and_a_newer_version_is_refused_untouched()
     {
-        await (await Task.Run(() => PostgresJournal.Open(TestPostgres.Options(_schema)))).DisposeAsync();
-        Assert.Equal(PostgresJournal.SchemaVersion, await ScalarAsync($"SELECT max(version) FROM \"{_schema}\".schema_version"));
-        Assert.Equal((PostgresJournal.SchemaVersion, PostgresJournal.SchemaVersion), await PostgresJournal.MigrateAsync(TestPostgres.Options(_schema)));
+        await (await Task.Run(() => PostgresJournal.Open(TestPostgres.Options(Schema)))).DisposeAsync();
+        Assert.Equal(PostgresJournal.SchemaVersion, await ScalarAsync($"SELECT max(version) FROM \"{Schema}\".schema_version"));
+        Assert.Equal((PostgresJournal.SchemaVersion, PostgresJournal.SchemaVersion), await PostgresJournal.MigrateAsync(TestPostgres.Options(Schema)));
 
-        await ScalarAsync($"INSERT INTO \"{_schema}\".schema_version (version) VALUES ({PostgresJournal.SchemaVersion + 1})");
-        var e = Assert.Throws<JournalUnavailableException>(() => PostgresJournal.Open(TestPostgres.Options(_schema)));
+        await ScalarAsync($"INSERT INTO \"{Schema}\".schema_version (version) VALUES ({PostgresJournal.SchemaVersion + 1})");
+        var e = Assert.Throws<JournalUnavailableException>(() => PostgresJournal.Open(TestPostgres.Options(Schema)));
         Assert.Contains($"schema version {PostgresJournal.SchemaVersion + 1}, newer than this MemoSync knows", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Without_migrations_at_start_a_journal_missing_its_schema_is_refused_naming_memosync_migrate()
     {
-        var e = Assert.Throws<JournalUnavailableException>(() => PostgresJournal.Open(TestPostgres.Options(_schema) with { Migrate = false }));
+        var e = Assert.Throws<JournalUnavailableException>(() => PostgresJournal.Open(TestPostgres.Options(Schema) with { Migrate = false }));
         Assert.Contains("run memosync migrate", e.Message, StringComparison.Ordinal);
     }
 
@@ -56,7 +50,7 @@ public sealed class PostgresJournalTests : IAsyncLifetime
     [Fact]
     public async Task Sixty_four_concurrent_writers_share_commits_and_every_turn_is_recorded()
     {
-        await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
+        await using var journal = PostgresJournal.Open(TestPostgres.Options(Schema));
         await Task.WhenAll(Enumerable.Range(0, 64).Select(w => Task.Run(async () =>
         {
             for (var i = 0; i < 10; i++)
@@ -71,7 +65,7 @@ public sealed class PostgresJournalTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_leased_appends_share_commits_and_lease_each_users_turns_in_order_behind_a_plain_append()
     {
-        await using var journal = PostgresJournal.Open(TestPostgres.Options(_schema));
+        await using var journal = PostgresJournal.Open(TestPostgres.Options(Schema));
         var lease = new TurnLease("engine-1", TimeSpan.FromMinutes(2));
         await journal.AppendAsync(NewTurn("writer-0", -1));
         var seqs = await Task.WhenAll(Enumerable.Range(0, 64).Select(w => Task.Run(async () =>
@@ -97,7 +91,7 @@ public sealed class PostgresJournalTests : IAsyncLifetime
     public async Task Four_hosts_claiming_at_once_never_hold_turns_of_the_same_user_together_and_each_users_turns_are_settled_in_order()
     {
         const int users = 12, perUser = 15;
-        var hosts = Enumerable.Range(0, 4).Select(_ => PostgresJournal.Open(TestPostgres.Options(_schema))).ToList();
+        var hosts = Enumerable.Range(0, 4).Select(_ => PostgresJournal.Open(TestPostgres.Options(Schema))).ToList();
         try
         {
             var appended = new Dictionary<string, List<Guid>>();
