@@ -39,7 +39,8 @@ internal sealed partial class SystemdWatchdog(ISystemdNotifier notifier, IDialog
         var every = period / 2;
         LogStarted(logger, every.TotalSeconds);
         using var timer = new PeriodicTimer(every, time);
-        do
+        // The first ping waits a tick: it never comes before READY=1, which the host sends once every service started.
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -52,7 +53,6 @@ internal sealed partial class SystemdWatchdog(ISystemdNotifier notifier, IDialog
                 LogJournalDown(logger, e.Message);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "systemd watchdog: pinging every {Seconds} s")]
