@@ -339,7 +339,8 @@ public sealed class MemobaseClient
             }
             catch (JsonException e)
             {
-                throw Fail(Unexpected(operation, $"a body that is not the API's envelope of the expected shape ({e.Message})", text, e));
+                // The reader's message is kept, redacted; the exception itself is not carried, as its message may quote the body.
+                throw Fail(Unexpected(operation, $"a body that is not the API's envelope of the expected shape ({e.Message})", text));
             }
             if (envelope is null)
             {
@@ -393,11 +394,11 @@ public sealed class MemobaseClient
     /// An HTTP 200 that is not the answer the call expects (not JSON, an HTML page, <c>data</c> missing or of another shape):
     /// nothing Memobase answers, so something in the way; the work may have been done, so its outcome is unknown.
     /// </summary>
-    private MemobaseException Unexpected(string operation, string what, string text, Exception? inner = null)
+    private MemobaseException Unexpected(string operation, string what, string text)
     {
         var shown = Shown(text);
         return new MemobaseException(operation, MemobaseErrorKind.Transient,
-            $"Memobase {operation} answered HTTP 200 with {Redact(what)}: {shown}", 200, errmsg: shown, inner: inner, outcomeUnknown: true);
+            $"Memobase {operation} answered HTTP 200 with {Redact(what)}: {shown}", 200, errmsg: shown, outcomeUnknown: true);
     }
 
     /// <summary>The failure an HTTP error answer means: classified by the raw <paramref name="text"/>, shown with the token redacted.</summary>

@@ -15,11 +15,19 @@ public static class Fuzzing
     /// <summary>The longest one property may run; far above what <see cref="InputsPerProperty"/> inputs take.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
 
-    /// <summary>Checks that <paramref name="property"/> holds (does not throw) for every input drawn from <paramref name="inputs"/>.</summary>
+    /// <summary>
+    /// Checks that <paramref name="property"/> holds (does not throw) for every input drawn from <paramref name="inputs"/>.
+    /// <c>MEMOSYNC_FUZZ_REPLAY=seed,gamma,size</c> (the three numbers a failure prints) replays one failing run.
+    /// </summary>
     /// <exception cref="TimeoutException">The inputs were not all tried within <see cref="Bound"/>: something loops or waits without end.</exception>
     public static void Check<T>(Arbitrary<T> inputs, Action<T> property)
     {
         var config = Config.QuickThrowOnFailure.WithMaxTest(InputsPerProperty).WithQuietOnSuccess(true);
+        if (Environment.GetEnvironmentVariable("MEMOSYNC_FUZZ_REPLAY") is { Length: > 0 } replay)
+        {
+            var parts = replay.Trim('(', ')').Split(',');
+            config = config.WithReplay(new Replay(new Rnd(ulong.Parse(parts[0]), ulong.Parse(parts[1])), int.Parse(parts[2])));
+        }
         var run = Task.Factory.StartNew(() => Prop.ForAll(inputs, property).Check(config), TaskCreationOptions.LongRunning);
         if (Task.WaitAny([run], Bound) < 0)
         {
