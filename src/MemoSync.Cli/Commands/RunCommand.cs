@@ -41,7 +41,7 @@ internal static class RunCommand
             var options = host.Services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
             try
             {
-                await MemobaseProbe.CheckBeforeDeliveringAsync(host.Services.GetRequiredService<MemobaseClient>(), ct);
+                await MemobaseProbe.CheckBeforeDeliveringAsync(host.Services.GetRequiredService<IMemobaseClient>(), ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -20,7 +20,7 @@ public sealed partial class TurnDelivery
     /// <summary>The blob field holding the turn id, by which duplicates can be told.</summary>
     public const string TurnIdField = "memosync_turn_id";
 
-    private readonly MemobaseClient _client;
+    private readonly IMemobaseClient _client;
     private readonly IDeliveryLeases _journal;
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
@@ -28,7 +28,7 @@ public sealed partial class TurnDelivery
     private readonly ConcurrentDictionary<MemobaseUserId, bool> _knownUsers = new();
 
     /// <summary>Creates the path; <paramref name="time"/> drives backoff and the lease's deadline.</summary>
-    public TurnDelivery(MemobaseClient client, IDeliveryLeases journal, DeliveryOptions options, TimeProvider time, ILogger<TurnDelivery> logger)
+    public TurnDelivery(IMemobaseClient client, IDeliveryLeases journal, DeliveryOptions options, TimeProvider time, ILogger<TurnDelivery> logger)
     {
         _client = client;
         _journal = journal;

@@ -41,22 +41,22 @@ public static class MemoSyncServiceCollectionExtensions
         services.AddOptions<MemoSyncOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoSyncOptions>, MemoSyncOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(nameof(MemobaseClient));
-        services.TryAddTransient(sp =>
+        // The client's options follow MemoSync's, which are validated as a whole; an application's own registration wins.
+        services.AddOptions<MemobaseClientOptions>().Configure<IOptions<MemoSyncOptions>>((client, memoSync) =>
+            (client.BaseUrl, client.Token, client.Timeout) = (memoSync.Value.MemobaseUrl, memoSync.Value.MemobaseToken, memoSync.Value.MemobaseTimeout));
+        if (!services.Any(d => d.ServiceType == typeof(IMemobaseClient)))
         {
-            var options = Options(sp);
-            return new MemobaseClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(MemobaseClient)),
-                new MemobaseClientOptions { BaseUrl = options.MemobaseUrl, Token = options.MemobaseToken, Timeout = options.MemobaseTimeout }, sp.GetService<ILogger<MemobaseClient>>());
-        });
+            services.AddMemobaseClient();
+        }
         services.TryAddSingleton(OpenJournal);
-        services.TryAddSingleton(sp => new TurnDelivery(sp.GetRequiredService<MemobaseClient>(), sp.GetRequiredService<IDialogueJournal>(),
+        services.TryAddSingleton(sp => new TurnDelivery(sp.GetRequiredService<IMemobaseClient>(), sp.GetRequiredService<IDialogueJournal>(),
             Options(sp).Delivery, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TurnDelivery>>()));
         services.TryAddSingleton(sp => new DeliveryEngine(sp.GetRequiredService<IDialogueJournal>(), sp.GetRequiredService<TurnDelivery>(),
             Options(sp).Delivery, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DeliveryEngine>>(),
             sp.GetService<IHostApplicationLifetime>() is { } lifetime ? _ => lifetime.StopApplication() : null));
         services.TryAddSingleton<DialogueRecorderFactory>();
         services.AddHostedService<DeliveryEngineService>();
-        services.TryAddSingleton(sp => new MemoryContextProvider(sp.GetRequiredService<MemobaseClient>(), Options(sp).Memory,
+        services.TryAddSingleton(sp => new MemoryContextProvider(sp.GetRequiredService<IMemobaseClient>(), Options(sp).Memory,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemoryContextProvider>>()));
         return services;
     }
