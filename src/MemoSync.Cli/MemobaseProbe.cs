@@ -12,9 +12,7 @@ internal static class MemobaseProbe
     {
         try
         {
-            await client.HealthCheckAsync(ct);
-            // The healthcheck takes no token: an authenticated call tells whether the token is accepted.
-            await client.GetProfileConfigAsync(ct);
+            await client.CheckAccessAsync(ct);
         }
         catch (MemobaseException e)
         {

@@ -7,7 +7,7 @@ namespace MemoSync.Memobase.Tests;
 /// <summary>Bad input is refused before any request: every client here points at a closed port, so a send would fail differently.</summary>
 public class ClientInputTests
 {
-    private static readonly string Closed = $"http://127.0.0.1:{ErrorClassificationTests.ClosedPort()}/";
+    private static readonly string Closed = $"http://127.0.0.1:{TestSupport.LoopbackPort.Unused()}/";
     private static readonly MemobaseClient Client = ErrorClassificationTests.ClientFor(Closed, "secret");
     private static readonly MemobaseUserId User = MemobaseUserId.FromName("input-test");
 

@@ -270,6 +270,9 @@ public sealed class PostgresJournal : IDialogueJournal
     public Task<bool> MarkDeadAsync(Guid turnId, string owner, string reason, CancellationToken ct = default) => ChangeAsync(JournalSql.MarkDead, ct, ("id", turnId), ("owner", owner), ("reason", reason));
 
     /// <inheritdoc />
+    public Task ProbeWriteAsync(CancellationToken ct = default) => ExecuteAsync(JournalSql.ProbeWrite, ct);
+
+    /// <inheritdoc />
     public Task<int> RequeueDeadAsync(CancellationToken ct = default) => ExecuteAsync(JournalSql.RequeueDead, ct, ("now", Now()));
 
     /// <inheritdoc />

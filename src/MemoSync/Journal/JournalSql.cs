@@ -33,6 +33,9 @@ internal static class JournalSql
 
     public const string MarkDead = $"UPDATE turns SET state = 2, last_error = @reason, lease_owner = NULL, lease_until = NULL {HeldBy}";
 
+    /// <summary>A write that changes nothing: it fails where a write would (a read-only database, one without the privilege to write).</summary>
+    public const string ProbeWrite = "UPDATE turns SET state = state WHERE 1 = 0";
+
     public const string RequeueDead = $"UPDATE turns {Requeued} WHERE state = 2";
 
     public const string Requeue = $"UPDATE turns {Requeued} WHERE id = @id AND state IN (0, 2)";

@@ -322,6 +322,9 @@ public sealed class SqliteJournal : IDialogueJournal
     public Task<bool> MarkDeadAsync(Guid turnId, string owner, string reason, CancellationToken ct = default) => Change(JournalSql.MarkDead, ct, ("@id", turnId.ToString()), ("@owner", owner), ("@reason", reason));
 
     /// <inheritdoc />
+    public Task ProbeWriteAsync(CancellationToken ct = default) => Grouped(tx => Prepared(tx, JournalSql.ProbeWrite).ExecuteNonQuery(), ct);
+
+    /// <inheritdoc />
     public Task<int> RequeueDeadAsync(CancellationToken ct = default) => Grouped(tx => Prepared(tx, JournalSql.RequeueDead, ("@now", Now())).ExecuteNonQuery(), ct);
 
     /// <inheritdoc />
