@@ -48,6 +48,8 @@ internal static class PostgresSchema
         ALTER TABLE turns ADD COLUMN recorded_at timestamptz;
         ALTER TABLE turns ADD COLUMN unconfirmed boolean NOT NULL DEFAULT false;
         """,
+        // 4: the trace the turn was recorded in (W3C traceparent), which its delivery continues, on whichever host.
+        "ALTER TABLE turns ADD COLUMN trace_parent text;",
     ];
 
     /// <summary>The version this MemoSync writes.</summary>

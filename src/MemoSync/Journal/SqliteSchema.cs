@@ -46,6 +46,8 @@ internal static class SqliteSchema
         ALTER TABLE turns ADD COLUMN unconfirmed INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX turns_user_pending ON turns(user_id, seq) WHERE state = 0;
         """,
+        // 4: the trace the turn was recorded in (W3C traceparent), which its delivery continues, in whichever process.
+        "ALTER TABLE turns ADD COLUMN trace_parent TEXT;",
     ];
 
     public static int Version => Migrations.Length;
