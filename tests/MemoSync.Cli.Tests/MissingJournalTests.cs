@@ -1,6 +1,6 @@
 namespace MemoSync.Cli.Tests;
 
-/// <summary>Commands that only read the journal, run where there is none: they say so, naming the path, and create nothing.</summary>
+/// <summary>Commands that only read or repair the journal, run where there is none: they say so, naming the path, and create nothing.</summary>
 public sealed class MissingJournalTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("memosync-nojournal-").FullName;
@@ -12,6 +12,9 @@ public sealed class MissingJournalTests : IDisposable
     [InlineData("status", "--check")]
     [InlineData("status", "--json")]
     [InlineData("export")]
+    [InlineData("requeue")]
+    [InlineData("purge")]
+    [InlineData("purge", "--dry-run")]
     public async Task A_command_that_reads_the_journal_says_there_is_none_with_exit_5_and_creates_nothing(params string[] args)
     {
         var run = await CliRun.InAsync(_dir, new(), "", args);

@@ -35,7 +35,19 @@ public sealed class PostgresJournalTests : SchemaTest
     public void Without_migrations_at_start_a_journal_missing_its_schema_is_refused_naming_memosync_migrate()
     {
         var e = Assert.Throws<JournalUnavailableException>(() => PostgresJournal.Open(TestPostgres.Options(Schema) with { Migrate = false }));
+        Assert.Contains("there is no journal", e.Message, StringComparison.Ordinal);
         Assert.Contains("run memosync migrate", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Opening_an_existing_journal_where_there_is_none_creates_no_schema()
+    {
+        var location = JournalLocation.Parse(TestPostgres.Location(Schema));
+
+        var e = Assert.Throws<JournalUnavailableException>(() => location.OpenExisting());
+
+        Assert.Contains("there is no journal", e.Message, StringComparison.Ordinal);
+        Assert.Equal(false, await ScalarAsync($"SELECT to_regnamespace('{Schema}') IS NOT NULL"));
     }
 
     [Fact]

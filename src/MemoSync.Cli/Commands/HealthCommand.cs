@@ -34,8 +34,8 @@ internal static class HealthCommand
             var journal = CliSettings.JournalAt(settings.Load(result));
             try
             {
-                _ = CliSettings.Existing(journal);
-                var status = await services.GetRequiredService<IDialogueJournal>().GetStatusAsync(0, ct);
+                await using var store = journal.OpenExisting();
+                var status = await store.GetStatusAsync(0, ct);
                 Console.WriteLine($"journal: ok ({journal}: {status.Pending} pending, {status.Dead} dead)");
             }
             catch (JournalUnavailableException e)

@@ -13,7 +13,7 @@ internal static class RequeueCommand
         var command = new Command("requeue", "Make dead turns pending again, with retry_count 0.") { id, settings.Journal };
         command.SetAction(async (result, ct) =>
         {
-            await using var store = settings.OpenJournal(result);
+            await using var store = settings.OpenExistingJournal(result);
             if (result.GetValue(id) is { } turn)
             {
                 if (!await store.RequeueAsync(turn, ct))

@@ -52,21 +52,9 @@ internal sealed class CliSettings
             .Build();
     }
 
-    /// <summary>The journal, for a command that uses nothing else: no Memobase setting is required.</summary>
-    public IDialogueJournal OpenJournal(ParseResult result) => JournalAt(Load(result)).Open();
-
-    /// <summary>The journal, for a command that only reads it: where none exists yet, none is created.</summary>
+    /// <summary>The journal, for a command that only reads or repairs it: where none exists yet, none is created.</summary>
     /// <exception cref="JournalUnavailableException">There is no journal where the settings say, or it cannot be opened.</exception>
-    public IDialogueJournal OpenExistingJournal(ParseResult result) => Existing(JournalAt(Load(result))).Open();
-
-    /// <summary>
-    /// <paramref name="location"/>, when a journal is there. A SQLite journal is a file that opening would create: a command
-    /// that only reads says there is none instead, naming the path, so that a wrong folder or setting is not taken for an empty journal.
-    /// </summary>
-    /// <exception cref="JournalUnavailableException">There is no SQLite file at the location.</exception>
-    public static JournalLocation Existing(JournalLocation location) => location.SqlitePath is { } path && !File.Exists(path)
-        ? throw new JournalUnavailableException($"there is no journal at {location}: nothing was recorded there yet, or MEMOSYNC_JOURNAL (--journal) should name another")
-        : location;
+    public IDialogueJournal OpenExistingJournal(ParseResult result) => JournalAt(Load(result)).OpenExisting();
 
     /// <summary>Where the journal <paramref name="configuration"/> names is: a SQLite file or a PostgreSQL database.</summary>
     /// <exception cref="JournalUnavailableException">The location cannot be read.</exception>

@@ -36,6 +36,21 @@ public sealed record JournalLocation
         ? PostgresJournal.Open(postgres, time)
         : SqliteJournal.Open(new SqliteJournalOptions { Path = SqlitePath! }, time);
 
+    /// <summary>
+    /// Opens a journal that is there, for a command that only reads or repairs it: where there is none (no SQLite file, no
+    /// schema in the database), none is created, and the exception says so, so that a wrong folder or setting is not taken for
+    /// an empty journal.
+    /// </summary>
+    /// <exception cref="JournalUnavailableException">There is no journal at the location, or it cannot be opened.</exception>
+    public IDialogueJournal OpenExisting(TimeProvider? time = null)
+    {
+        if (SqlitePath is { } path && !File.Exists(path))
+        {
+            throw new JournalUnavailableException($"there is no journal at {this}: nothing was recorded there yet, or MEMOSYNC_JOURNAL (--journal) should name another");
+        }
+        return Postgres is { } postgres ? PostgresJournal.Open(postgres with { Migrate = false }, time) : Open(time);
+    }
+
     /// <summary>Applies the journal's pending migrations; returns its schema versions before and after.</summary>
     /// <exception cref="JournalUnavailableException">It cannot be reached, or its schema is newer than this MemoSync knows.</exception>
     public async Task<(int From, int To)> MigrateAsync(CancellationToken ct = default)

@@ -58,6 +58,11 @@ public sealed class PostgresJournal : IDialogueJournal
                 using var connection = source.OpenConnection();
                 var version = PostgresSchema.CurrentAsync(connection, options.Schema, CancellationToken.None).GetAwaiter().GetResult();
                 PostgresSchema.Refuse(version, where);
+                if (version == 0)
+                {
+                    throw new JournalUnavailableException(
+                        $"there is no journal {where}: run memosync migrate to create it, or MEMOSYNC_JOURNAL (--journal) should name another");
+                }
                 if (version < PostgresSchema.Version)
                 {
                     throw new JournalUnavailableException($"The journal {where} has schema version {version}, older than this MemoSync's ({PostgresSchema.Version}): run memosync migrate.");
