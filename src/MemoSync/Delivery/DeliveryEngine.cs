@@ -28,8 +28,9 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly List<Guid> _toHandBack = [];
-    // Turns taken and not yet settled: one handed back and claimed again is counted once.
-    private readonly HashSet<Guid> _taken = [];
+    // Turns taken and not yet settled, with when: one handed back and claimed again is counted once.
+    private readonly Dictionary<Guid, DateTimeOffset> _taken = [];
+    private int _forgetAbove;
     private Task _loop = Task.CompletedTask;
     private Task _watch = Task.CompletedTask;
     private int _load;
@@ -291,9 +292,12 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
                 break;
         }
         var goesOn = outcome is DeliveryOutcome.Synced or DeliveryOutcome.Dead;
-        if (goesOn)
+        if (goesOn || outcome is DeliveryOutcome.LeaseLost)
         {
             _taken.Remove(held.Entry.Turn.Id);
+        }
+        if (goesOn)
+        {
             // Turns of this user may have waited in the journal behind this one: they are due now, not at the next look.
             _claimWanted |= _leftBehind;
         }
@@ -308,12 +312,30 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
         held.Abort.Dispose();
     }
 
-    /// <summary>Counts a turn the engine took, once however often it comes back before it is settled.</summary>
+    /// <summary>
+    /// Counts a turn the engine took, once however often it comes back before it is settled. A turn left to be retried
+    /// that another engine settles is never settled here: what was taken longer ago than a turn can wait between two
+    /// attempts is forgotten, so the set holds the turns of one backoff at most.
+    /// </summary>
     private void Take(JournalEntry entry)
     {
-        if (_taken.Add(entry.Turn.Id))
+        var now = _time.GetUtcNow();
+        if (_taken.TryAdd(entry.Turn.Id, now))
         {
             Statistics.Taken(1);
+        }
+        if (_taken.Count > Math.Max(_forgetAbove, 2 * _options.MaxHeld))
+        {
+            var forgotten = now - _options.MaxBackoff - _options.Lease;
+            foreach (var (id, at) in _taken)
+            {
+                if (at < forgotten)
+                {
+                    _taken.Remove(id);
+                }
+            }
+            // Looked at again only once the set has doubled: a long outage's many turns cost a pass now and then, not one per take.
+            _forgetAbove = 2 * _taken.Count;
         }
     }
 
