@@ -104,6 +104,7 @@ public sealed class ChatCommandTests : IAsyncLifetime
         Assert.Equal(0, await chat.WaitForExitAsync(Patience));
         var turn = Assert.Single(await JournalTurnsAsync());
         Assert.Equal(["count to eight", "one two three four "], turn.Turn.Messages.Select(m => m.Content));
+        Assert.Equal(TurnInterruption.Dropped, turn.Turn.Interruption);
         Assert.Equal(1, _server.Emulator.GetStats().BlobsReceived);
     }
 
