@@ -22,9 +22,7 @@ public sealed class ChatCommandTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await RunningEmulator.StartAsync();
-        var alice = MemobaseUserId.FromName(User);
-        await _server.Client.GetOrCreateUserAsync(alice);
-        await _server.Client.AddProfileAsync(alice, "plays tennis on Sundays", "interest", "sports");
+        await _server.RememberAsync(User, "plays tennis on Sundays", "interest", "sports");
     }
 
     public async Task DisposeAsync()
