@@ -20,8 +20,10 @@ namespace MemoSync.Chat;
 /// A call that does not end as asked is recorded all the same, with what the person saw and why it stopped short: a
 /// streamed answer the caller stopped reading, or a call cancelled, is <see cref="TurnInterruption.Cancelled"/>; a
 /// connection lost <see cref="TurnInterruption.Dropped"/>; an error of the service <see cref="TurnInterruption.Failed"/>
-/// (the user's message alone when no answer came). A streamed turn is recorded once the stream ends, before the caller
-/// sees its end. When the journal cannot take the turn, the call throws <see cref="JournalUnavailableException"/>.
+/// (the user's message alone when no answer came). A call cancelled while it waits for the memory, before the LLM is asked,
+/// records nothing. A streamed turn is recorded once the stream ends, before the caller sees its end. When the journal cannot
+/// take the turn, the call throws <see cref="JournalUnavailableException"/> (or <see cref="TurnRejectedException"/>, naming
+/// what Memobase would not accept, such as a turn over the size limit).
 /// Put it before <c>UseFunctionInvocation</c> in the builder, so one call is the whole exchange, tool calls included.
 /// </remarks>
 public sealed class MemoSyncChatClient : DelegatingChatClient
@@ -106,7 +108,7 @@ public sealed class MemoSyncChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var sentOptions = MemoSyncChatOptions.WithoutMemoSyncKeys(options);
-        if (_options.UserId(options) is not { Length: > 0 } userId || string.IsNullOrWhiteSpace(userId))
+        if (_options.UserId(options) is not { } userId || string.IsNullOrWhiteSpace(userId))
         {
             if (Interlocked.Exchange(ref _saidNoUser, 1) == 0)
             {

@@ -230,6 +230,19 @@ public sealed class MemoSyncChatClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_user_and_session_keys_are_taken_out_of_the_options_sent_on_and_the_callers_options_are_left_as_they_were()
+    {
+        var options = new ChatOptions { Temperature = 0.5f, AdditionalProperties = new() { ["seed_note"] = "kept" } }.WithMemoSyncUser(User, "s1");
+
+        var sent = MemoSyncChatOptions.WithoutMemoSyncKeys(options)!;
+
+        Assert.Equal(["seed_note"], sent.AdditionalProperties!.Keys);
+        Assert.Equal(0.5f, sent.Temperature);
+        Assert.Equal((User, "s1"), (MemoSyncChatOptions.ReadUserId(options), MemoSyncChatOptions.ReadSessionId(options)));
+        Assert.Same(sent, MemoSyncChatOptions.WithoutMemoSyncKeys(sent));
+    }
+
+    [Fact]
     public void Options_that_cannot_work_are_refused_naming_them()
     {
         var builder = new ChatClientBuilder(_ => throw new InvalidOperationException("not built"));
