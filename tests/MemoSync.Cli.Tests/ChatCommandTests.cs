@@ -22,9 +22,7 @@ public sealed class ChatCommandTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await RunningEmulator.StartAsync();
-        var alice = MemobaseUserId.FromName(User);
-        await _server.Client.GetOrCreateUserAsync(alice);
-        await _server.Client.AddProfileAsync(alice, "plays tennis on Sundays", "interest", "sports");
+        await _server.RememberAsync(User, "plays tennis on Sundays", "interest", "sports");
     }
 
     public async Task DisposeAsync()
@@ -104,6 +102,7 @@ public sealed class ChatCommandTests : IAsyncLifetime
         Assert.Equal(0, await chat.WaitForExitAsync(Patience));
         var turn = Assert.Single(await JournalTurnsAsync());
         Assert.Equal(["count to eight", "one two three four "], turn.Turn.Messages.Select(m => m.Content));
+        Assert.Equal(TurnInterruption.Dropped, turn.Turn.Interruption);
         Assert.Equal(1, _server.Emulator.GetStats().BlobsReceived);
     }
 

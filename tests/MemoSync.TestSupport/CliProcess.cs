@@ -10,14 +10,21 @@ public static class CliProcess
 
     /// <summary>Starts <c>memosync ARGS</c> with the given environment on top of a clean one (none of the settings MemoSync reads inherited).</summary>
     public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
-        Start(new ProcessStartInfo("dotnet"), environment, args);
+        Start(new ProcessStartInfo("dotnet"), Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"), environment, args);
 
     /// <summary>
     /// Starts <c>memosync ARGS</c> in <paramref name="workingDirectory"/> (where it looks for <c>.env</c> and
     /// <c>appsettings.json</c>), with standard input redirected for the test to write to and close.
     /// </summary>
     public static Process StartIn(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
-        Start(new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardInput = true }, environment, args);
+        StartProgram(Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"), workingDirectory, environment, args);
+
+    /// <summary>
+    /// Starts another .NET program (<c>dotnet DLL ARGS</c>) that reads MemoSync's settings, in <paramref name="workingDirectory"/>,
+    /// on the same clean environment, with standard input redirected.
+    /// </summary>
+    public static Process StartProgram(string dll, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Start(new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardInput = true }, dll, environment, args);
 
     /// <summary>Sends <paramref name="signal"/> (<c>INT</c>, <c>TERM</c>) to <paramref name="process"/> and waits, at most <paramref name="timeout"/>, for it to exit.</summary>
     public static async Task StopAsync(Process process, string signal, TimeSpan timeout)
@@ -31,11 +38,11 @@ public static class CliProcess
         await process.WaitForExitAsync(deadline.Token);
     }
 
-    private static Process Start(ProcessStartInfo start, IReadOnlyDictionary<string, string>? environment, string[] args)
+    private static Process Start(ProcessStartInfo start, string dll, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MemoSync.Cli.dll"));
+        start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -54,6 +54,14 @@ public sealed class RunningEmulator : IAsyncDisposable
         return request;
     }
 
+    /// <summary>Gives the user named <paramref name="user"/> (created if new) a profile, so Memobase has memory of them: <c>topic::subTopic: content</c>.</summary>
+    public async Task RememberAsync(string user, string content, string topic, string subTopic)
+    {
+        var id = MemobaseUserId.FromName(user);
+        await Client.GetOrCreateUserAsync(id);
+        await Client.AddProfileAsync(id, content, topic, subTopic);
+    }
+
     /// <summary>Waits until the emulator has received <paramref name="blobs"/> blobs; fails after <paramref name="timeout"/>.</summary>
     public async Task WaitForBlobsAsync(long blobs, TimeSpan timeout)
     {

@@ -1,26 +1,45 @@
 using System.Text;
-using MemoSync.Dialogue;
+using MemoSync.Chat;
+using MemoSync.Journal;
 using MemoSync.Memory;
 using Microsoft.Extensions.AI;
-using MemobaseMessage = MemoSync.Memobase.Models.ChatMessage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MemoSync.Cli.Chat;
 
 /// <summary>
-/// One text conversation with an LLM: each turn asks for the user's memory (cached, refreshed every N turns,
-/// never waiting past its timeout), sends it in the system prompt with the history, streams the answer to the
-/// terminal, and records the finished exchange, which the recorder makes durable and the worker delivers.
+/// One text conversation with an LLM through the MemoSync chat middleware, which puts the user's memory in the system
+/// prompt (cached, refreshed every N turns, never waiting past its timeout) and records each exchange however it ends,
+/// for the engine to deliver; this keeps the history and streams each answer to the terminal.
 /// </summary>
-internal sealed class ChatSession(IChatClient llm, MemoryContextProvider memory, DialogueRecorder recorder, string userId, string instructions,
-    TextWriter output) : ITextConversation
+internal sealed class ChatSession : ITextConversation
 {
     private readonly List<ChatMessage> _history = [];
+    private readonly IChatClient _llm;
+    private readonly MemoryContextProvider _memory;
+    private readonly string _userId;
+    private readonly string _instructions;
+    private readonly TextWriter _output;
+    private int _turnsRecorded;
+
+    /// <summary>A session of <paramref name="userId"/> over <paramref name="llm"/>, with MemoSync's middleware from <paramref name="services"/>.</summary>
+    public ChatSession(IChatClient llm, IServiceProvider services, string userId, string sessionId, string instructions, TextWriter output)
+    {
+        _llm = llm.AsBuilder().UseMemoSync(o =>
+        {
+            o.UserId = _ => userId;
+            o.SessionId = _ => sessionId;
+            o.TurnRecorded = _ => Interlocked.Increment(ref _turnsRecorded);
+        }).Build(services);
+        _memory = services.GetRequiredService<MemoryContextProvider>();
+        (_userId, _instructions, _output) = (userId, instructions, output);
+    }
 
     /// <inheritdoc />
-    public int TurnsRecorded { get; private set; }
+    public int TurnsRecorded => Volatile.Read(ref _turnsRecorded);
 
     /// <summary>Reads the user's memory before the first turn; true when Memobase had something for the system prompt.</summary>
-    public async Task<bool> StartAsync(CancellationToken ct) => await memory.StartSessionAsync(userId, ct) is { Length: > 0 };
+    public async Task<bool> StartAsync(CancellationToken ct) => await _memory.StartSessionAsync(_userId, ct) is { Length: > 0 };
 
     /// <summary>
     /// One exchange: the answer is streamed to the output as it comes. An answer cut by the LLM service is recorded as far as
@@ -29,39 +48,31 @@ internal sealed class ChatSession(IChatClient llm, MemoryContextProvider memory,
     /// </summary>
     public async Task TurnAsync(string said, CancellationToken ct)
     {
-        var system = await memory.BuildSystemPromptAsync(instructions, userId, RecentChats(), ct);
-        recorder.AddUserMessage(said);
-        var request = new List<ChatMessage>(_history.Count + 2) { new(ChatRole.System, system) };
+        var request = new List<ChatMessage>(_history.Count + 2) { new(ChatRole.System, _instructions) };
         request.AddRange(_history);
         request.Add(new ChatMessage(ChatRole.User, said));
 
         var answer = new StringBuilder();
-        await output.WriteAsync("assistant> ");
+        await _output.WriteAsync("assistant> ");
         try
         {
-            await foreach (var update in llm.GetStreamingResponseAsync(request, cancellationToken: ct))
+            await foreach (var update in _llm.GetStreamingResponseAsync(request, cancellationToken: ct))
             {
                 answer.Append(update.Text);
-                await output.WriteAsync(update.Text);
-                await output.FlushAsync(ct);
+                await _output.WriteAsync(update.Text);
+                await _output.FlushAsync(ct);
             }
-            await output.WriteLineAsync();
+            await _output.WriteLineAsync();
         }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception e) when (e is not (JournalUnavailableException or TurnRejectedException) && (e is not OperationCanceledException || !ct.IsCancellationRequested))
         {
-            await output.WriteLineAsync();
-            await output.WriteLineAsync($"[the answer {(answer.Length == 0 ? "did not come" : "was cut")}: {e.Message}]");
+            await _output.WriteLineAsync();
+            await _output.WriteLineAsync($"[the answer {(answer.Length == 0 ? "did not come" : "was cut")}: {e.Message}]");
         }
         _history.Add(new ChatMessage(ChatRole.User, said));
         if (answer.Length > 0)
         {
-            recorder.AddAssistantMessage(answer.ToString());
             _history.Add(new ChatMessage(ChatRole.Assistant, answer.ToString()));
         }
-        await recorder.FinalizeTurnAsync(ct);
-        TurnsRecorded++;
     }
-
-    private List<MemobaseMessage> RecentChats() =>
-        _history.Select(m => new MemobaseMessage(m.Role == ChatRole.User ? MemobaseMessage.UserRole : MemobaseMessage.AssistantRole, m.Text)).ToList();
 }

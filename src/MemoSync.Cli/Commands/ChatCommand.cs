@@ -88,19 +88,19 @@ internal static class ChatCommand
                 throw new CliFailure(ExitCodes.BadSetting, $"chat: --memory-every and --memory-timeout must be positive (the timeout at least 10 ms): {memoryError}.");
             }
             await using var services = CliServices.Build(configuration, o => o.Memory = memoryOptions);
-            var memory = services.GetRequiredService<MemoryContextProvider>();
             var sessionId = $"chat-{Guid.CreateVersion7()}";
-            var recorder = services.GetRequiredService<DialogueRecorderFactory>().Create(userId, sessionId);
             var instructions = result.GetValue(system)!;
             if (overRealtime is not null)
             {
-                await using var overSocket = new RealtimeChatSession(overRealtime, memory, new RealtimeTurnAssembler(recorder), userId, instructions, Console.Out);
+                var recorder = services.GetRequiredService<DialogueRecorderFactory>().Create(userId, sessionId);
+                await using var overSocket = new RealtimeChatSession(overRealtime, services.GetRequiredService<MemoryContextProvider>(),
+                    new RealtimeTurnAssembler(recorder), userId, instructions, Console.Out);
                 return await RunAsync(services, CliSettings.JournalAt(configuration), overSocket, userId, sessionId, ct);
             }
             var key = configuration[KeyVariable] is { Length: > 0 } k ? k : "none";
             using var llm = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = root })
                 .GetChatClient(model).AsIChatClient();
-            var session = new ChatSession(llm, memory, recorder, userId, instructions, Console.Out);
+            var session = new ChatSession(llm, services, userId, sessionId, instructions, Console.Out);
             return await RunAsync(services, CliSettings.JournalAt(configuration), session, userId, sessionId, ct);
         });
         return command;

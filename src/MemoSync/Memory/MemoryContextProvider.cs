@@ -102,11 +102,16 @@ public sealed class MemoryContextProvider
     public async ValueTask<string> BuildSystemPromptAsync(string instructions, string userId, IReadOnlyList<ChatMessage> recentChats, CancellationToken ct = default) =>
         ComposeSystemPrompt(instructions, await GetContextAsync(userId, recentChats, ct));
 
-    /// <summary>Puts the memory section (as Memobase laid it out) after the instructions; the instructions alone when there is no memory.</summary>
+    /// <summary>
+    /// Puts the memory section (as Memobase laid it out) after the instructions; the instructions alone when there is no memory,
+    /// the memory alone when there are no instructions.
+    /// </summary>
     public static string ComposeSystemPrompt(string instructions, string? memory)
     {
         ArgumentNullException.ThrowIfNull(instructions);
-        return string.IsNullOrWhiteSpace(memory) ? instructions : $"{instructions.TrimEnd()}\n\n{memory.Trim()}\n";
+        return string.IsNullOrWhiteSpace(memory) ? instructions
+            : string.IsNullOrWhiteSpace(instructions) ? $"{memory.Trim()}\n"
+            : $"{instructions.TrimEnd()}\n\n{memory.Trim()}\n";
     }
 
     /// <summary>
