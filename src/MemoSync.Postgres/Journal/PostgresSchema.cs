@@ -48,6 +48,16 @@ internal static class PostgresSchema
         ALTER TABLE turns ADD COLUMN recorded_at timestamptz;
         ALTER TABLE turns ADD COLUMN unconfirmed boolean NOT NULL DEFAULT false;
         """,
+        // 4: how far each followed file was read (memosync run --follow), as in the SQLite journal.
+        """
+        CREATE TABLE follow_checkpoints (
+            path text PRIMARY KEY,
+            position bigint NOT NULL,
+            lines integer NOT NULL,
+            file_id text,
+            tail_hash text NOT NULL,
+            saved_at timestamptz NOT NULL);
+        """,
     ];
 
     /// <summary>The version this MemoSync writes.</summary>

@@ -38,6 +38,9 @@ public sealed class MemoSyncOptions
     /// <summary>How <see cref="Memory.MemoryContextProvider"/> reads the user's memory back: timeout, refresh, cache, flush at session end.</summary>
     public Memory.MemoryContextOptions Memory { get; set; } = new();
 
+    /// <summary>Files of the guide's JSONL that an unchanged app appends to, followed while the host runs (<c>MEMOSYNC_FOLLOW</c>). Default none.</summary>
+    public Following.FollowOptions Follow { get; set; } = new();
+
     /// <summary>Keeps the journal in the SQLite file at <paramref name="path"/>.</summary>
     public MemoSyncOptions UseSqlite(string path)
     {
@@ -78,6 +81,7 @@ public sealed class MemoSyncOptions
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(MemoSyncOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(DeliveryOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(Memory.MemoryContextOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(Following.FollowOptions))]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The bound types' properties are kept by DynamicDependency.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The bound types hold no collections or generics to construct.")]
     internal void Read(IConfiguration configuration)

@@ -1,5 +1,6 @@
 using MemoSync.Delivery;
 using MemoSync.Dialogue;
+using MemoSync.Following;
 using MemoSync.Journal;
 using MemoSync.Memobase;
 using Microsoft.Extensions.Configuration;
@@ -56,6 +57,8 @@ public static class MemoSyncServiceCollectionExtensions
             sp.GetService<IHostApplicationLifetime>() is { } lifetime ? _ => lifetime.StopApplication() : null));
         services.TryAddSingleton<DialogueRecorderFactory>();
         services.AddHostedService<DeliveryEngineService>();
+        // Started after the engine, so the first lines it records are delivered at once; idle when no file is to be followed.
+        services.AddHostedService<JsonlFollowService>();
         services.TryAddSingleton(sp => new MemoryContextProvider(sp.GetRequiredService<MemobaseClient>(), Options(sp).Memory,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MemoryContextProvider>>()));
         return services;

@@ -46,6 +46,16 @@ internal static class SqliteSchema
         ALTER TABLE turns ADD COLUMN unconfirmed INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX turns_user_pending ON turns(user_id, seq) WHERE state = 0;
         """,
+        // 4: how far each followed file was read (memosync run --follow), and what tells that it is still the file read.
+        """
+        CREATE TABLE follow_checkpoints (
+            path TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            lines INTEGER NOT NULL,
+            file_id TEXT,
+            tail_hash TEXT NOT NULL,
+            saved_at INTEGER NOT NULL) WITHOUT ROWID;
+        """,
     ];
 
     public static int Version => Migrations.Length;
