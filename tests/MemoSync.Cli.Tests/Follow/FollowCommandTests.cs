@@ -1,6 +1,7 @@
 using MemoSync.Journal;
 using MemoSync.Memobase;
 using MemoSync.TestSupport;
+using MemoSync.TestSupport.Following;
 
 namespace MemoSync.Cli.Tests.Follow;
 

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace MemoSync.Cli.Tests.Follow;
+namespace MemoSync.TestSupport.Following;
 
 /// <summary>
-/// guide_recorder.py as a real child process: it writes the guide's <c>save_data.jsonl</c> as the guide's Python assistant
+/// guide_recorder.py (python3) as a real child process: it writes the guide's <c>save_data.jsonl</c> as the guide's Python assistant
 /// does (appends, rewrites to mark turns synced, truncates, rotates), one command at a time.
 /// </summary>
-internal sealed class GuideRecorder : IAsyncDisposable
+public sealed class GuideRecorder : IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -16,7 +16,7 @@ internal sealed class GuideRecorder : IAsyncDisposable
     public static GuideRecorder Start(string file)
     {
         var start = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Follow", "guide_recorder.py"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Following", "guide_recorder.py"));
         start.ArgumentList.Add(file);
         return new GuideRecorder(Process.Start(start)!);
     }
@@ -28,7 +28,10 @@ internal sealed class GuideRecorder : IAsyncDisposable
         await _process.StandardInput.WriteLineAsync(command.AsMemory(), deadline.Token);
         await _process.StandardInput.FlushAsync(deadline.Token);
         var answer = await _process.StandardOutput.ReadLineAsync(deadline.Token);
-        Assert.True(answer == "ok", $"guide_recorder.py answered '{answer}' to '{command}'");
+        if (answer != "ok")
+        {
+            throw new InvalidOperationException($"guide_recorder.py answered '{answer}' to '{command}' (its error output is above)");
+        }
     }
 
     /// <summary>Quits the recorder and waits for it to exit.</summary>
