@@ -82,8 +82,11 @@ public sealed class JsonlFollowerTests : TempSqliteJournal
         await System.IO.File.WriteAllTextAsync(File, Line(0) + Line(1) + Line(2));
         await follower.LookAsync(CancellationToken.None);
 
-        // As the guide marks turns synced: the whole file written again in place, each line a byte shorter.
-        await System.IO.File.WriteAllTextAsync(File, Line(0, synced: true) + Line(1, synced: true) + Line(2, synced: true) + Line(3));
+        // As the guide marks turns synced: the whole file written again in place, each line a byte shorter, and here by a
+        // json.dumps that escapes what is not ASCII and leaves out the spaces.
+        static string Rewritten(int n) => Line(n, synced: true).Replace("第", "\\u7b2c", StringComparison.Ordinal).Replace("轮", "\\u8f6e", StringComparison.Ordinal)
+            .Replace(": ", ":", StringComparison.Ordinal).Replace(", ", ",", StringComparison.Ordinal);
+        await System.IO.File.WriteAllTextAsync(File, Rewritten(0) + Rewritten(1) + Rewritten(2) + Line(3));
         await follower.LookAsync(CancellationToken.None);
 
         Assert.Equal(["turn 0", "turn 1", "turn 2", "turn 3"], await RecordedAsync());
