@@ -8,13 +8,11 @@ internal static class MemobaseProbe
 {
     /// <summary>Returns when Memobase answers and accepts the token.</summary>
     /// <exception cref="CliFailure">It does not; <see cref="CliFailure.ExitCode"/> is <see cref="ExitCodes.Unreachable"/> or <see cref="ExitCodes.Refused"/>.</exception>
-    public static async Task CheckAsync(MemobaseClient client, CancellationToken ct)
+    public static async Task CheckAsync(IMemobaseClient client, CancellationToken ct)
     {
         try
         {
-            await client.HealthCheckAsync(ct);
-            // The healthcheck takes no token: an authenticated call tells whether the token is accepted.
-            await client.GetProfileConfigAsync(ct);
+            await client.CheckAccessAsync(ct);
         }
         catch (MemobaseException e)
         {
@@ -28,7 +26,7 @@ internal static class MemobaseProbe
     /// turns wait in the journal until it answers.
     /// </summary>
     /// <exception cref="CliFailure">Memobase refused the token or the URL.</exception>
-    public static async Task<CliFailure?> CheckBeforeDeliveringAsync(MemobaseClient client, CancellationToken ct)
+    public static async Task<CliFailure?> CheckBeforeDeliveringAsync(IMemobaseClient client, CancellationToken ct)
     {
         try
         {

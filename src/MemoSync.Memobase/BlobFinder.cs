@@ -10,7 +10,7 @@ namespace MemoSync.Memobase;
 /// nothing of their number, so the last page is found first: pages 0, 1, 3, 7... until one is not full, then the gap
 /// to the last full one is halved. Pages read on the way are kept.
 /// </summary>
-internal sealed class BlobFinder(MemobaseClient client, MemobaseUserId user, string blobType, int maxRequests)
+internal sealed class BlobFinder(IMemobaseClient client, MemobaseUserId user, string blobType, int maxRequests)
 {
     /// <summary>Ids per list request: most users hold fewer blobs (chat blobs are deleted once processed), so one request lists them all.</summary>
     internal const int PageSize = 100;

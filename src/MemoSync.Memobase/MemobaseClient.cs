@@ -18,7 +18,7 @@ namespace MemoSync.Memobase;
 /// <see cref="MemobaseException"/> whose <see cref="MemobaseException.Kind"/> says what to do next.
 /// Arguments are checked before anything is sent; the token never reaches a log or an exception.
 /// </summary>
-public sealed class MemobaseClient
+public sealed class MemobaseClient : IMemobaseClient
 {
     private static readonly MemobaseJsonContext Json = MemobaseJsonContext.Default;
 
@@ -56,21 +56,21 @@ public sealed class MemobaseClient
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
-    /// <summary>How long one request waits for its answer (<see cref="MemobaseClientOptions.Timeout"/>).</summary>
+    /// <inheritdoc />
     public TimeSpan Timeout => _timeout;
 
-    /// <summary>The API root every path is relative to, e.g. <c>http://localhost:8019/api/v1/</c>.</summary>
+    /// <inheritdoc />
     public Uri ApiRoot => _apiRoot;
 
     // ---- health
 
-    /// <summary><c>GET /healthcheck</c>: throws unless the server answers that it is healthy.</summary>
+    /// <inheritdoc />
     public Task HealthCheckAsync(CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, "healthcheck", null, Json.ApiEnvelopeJsonNode, "healthcheck", ct);
 
     // ---- users
 
-    /// <summary><c>POST /users</c>: creates a user, with the given id or one chosen by the server.</summary>
+    /// <inheritdoc />
     public async Task<MemobaseUserId> CreateUserAsync(MemobaseUserId? id = null, JsonObject? data = null, CancellationToken ct = default)
     {
         var body = Body(new UserData(data, id?.Value), Json.UserData);
@@ -78,11 +78,11 @@ public sealed class MemobaseClient
         return MemobaseUserId.FromGuid(created.Id);
     }
 
-    /// <summary><c>GET /users/{user_id}</c>; a missing user is a <see cref="MemobaseErrorKind.MissingUser"/> failure.</summary>
+    /// <inheritdoc />
     public Task<UserData> GetUserAsync(MemobaseUserId id, CancellationToken ct = default) =>
         FetchAsync(HttpMethod.Get, $"users/{id}", null, Json.ApiEnvelopeUserData, "get user", ct);
 
-    /// <summary>Gets the user, creating it (with <paramref name="data"/>) when it does not exist.</summary>
+    /// <inheritdoc />
     public async Task<UserData> GetOrCreateUserAsync(MemobaseUserId id, JsonObject? data = null, CancellationToken ct = default)
     {
         try
@@ -96,18 +96,17 @@ public sealed class MemobaseClient
         }
     }
 
-    /// <summary><c>PUT /users/{user_id}</c>: replaces the user's data.</summary>
+    /// <inheritdoc />
     public Task UpdateUserAsync(MemobaseUserId id, JsonObject data, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Put, $"users/{id}", Body(data, Json.JsonObject), Json.ApiEnvelopeIdData, "update user", ct);
 
-    /// <summary><c>DELETE /users/{user_id}</c>: deletes the user with its blobs, profiles and events.</summary>
+    /// <inheritdoc />
     public Task DeleteUserAsync(MemobaseUserId id, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Delete, $"users/{id}", null, Json.ApiEnvelopeJsonNode, "delete user", ct);
 
     // ---- blobs
 
-    /// <summary>Inserts a chat blob: the messages with their own <c>created_at</c>, and free <paramref name="fields"/>.</summary>
-    /// <exception cref="ArgumentException">No messages, or a message the server would refuse (role, empty content).</exception>
+    /// <inheritdoc />
     public Task<BlobInsertData> InsertChatBlobAsync(MemobaseUserId id, IReadOnlyList<ChatMessage> messages, JsonObject? fields = null,
         bool waitProcess = false, CancellationToken ct = default)
     {
@@ -128,7 +127,7 @@ public sealed class MemobaseClient
         return InsertBlobAsync(id, new Blob(BlobType.Chat, blobData, fields), waitProcess, ct);
     }
 
-    /// <summary><c>POST /blobs/insert/{user_id}</c>: inserts a blob of any type.</summary>
+    /// <inheritdoc />
     public Task<BlobInsertData> InsertBlobAsync(MemobaseUserId id, Blob blob, bool waitProcess = false, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(blob);
@@ -136,15 +135,15 @@ public sealed class MemobaseClient
         return FetchAsync(HttpMethod.Post, $"blobs/insert/{id}{query}", Body(blob, Json.Blob), Json.ApiEnvelopeBlobInsertData, InsertOperation, ct);
     }
 
-    /// <summary><c>GET /blobs/{user_id}/{blob_id}</c>.</summary>
+    /// <inheritdoc />
     public Task<Blob> GetBlobAsync(MemobaseUserId id, Guid blobId, CancellationToken ct = default) =>
         FetchAsync(HttpMethod.Get, $"blobs/{id}/{blobId}", null, Json.ApiEnvelopeBlob, "get blob", ct);
 
-    /// <summary><c>DELETE /blobs/{user_id}/{blob_id}</c>.</summary>
+    /// <inheritdoc />
     public Task DeleteBlobAsync(MemobaseUserId id, Guid blobId, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Delete, $"blobs/{id}/{blobId}", null, Json.ApiEnvelopeJsonNode, "delete blob", ct);
 
-    /// <summary><c>GET /users/blobs/{user_id}/{blob_type}</c>: one page of blob ids, oldest first.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Guid>> ListBlobIdsAsync(MemobaseUserId id, string blobType = BlobType.Chat, int page = 0, int pageSize = 10,
         CancellationToken ct = default)
     {
@@ -155,15 +154,7 @@ public sealed class MemobaseClient
         return (await FetchAsync(HttpMethod.Get, $"users/blobs/{id}/{blobType}{query}", null, Json.ApiEnvelopeIdsData, "list blobs", ct)).Ids;
     }
 
-    /// <summary>
-    /// Finds the blob of the user whose <c>fields[<paramref name="field"/>]</c> is the string <paramref name="value"/>
-    /// (for example the turn id MemoSync puts in <c>memosync_turn_id</c>), looking at the most recent blobs first, and
-    /// returns its id; null when none is found within <paramref name="maxRequests"/> HTTP requests in all (list and get
-    /// requests alike), or when the user does not exist. Chat blobs are deleted once their buffer is processed (unless the
-    /// server keeps them, <c>persistent_chat_blobs</c>), so a blob not found may still have been delivered: a found blob
-    /// proves a delivery, a missing one proves nothing. Blobs inserted or deleted meanwhile may be missed.
-    /// </summary>
-    /// <exception cref="MemobaseException">A list or get request failed (other than a blob gone since it was listed).</exception>
+    /// <inheritdoc />
     public Task<Guid?> FindBlobByFieldAsync(MemobaseUserId id, string field, string value, string blobType = BlobType.Chat, int maxRequests = 20,
         CancellationToken ct = default)
     {
@@ -176,7 +167,7 @@ public sealed class MemobaseClient
 
     // ---- buffer
 
-    /// <summary><c>POST /users/buffer/{user_id}/{buffer_type}</c>: processes the buffer now; with <paramref name="waitProcess"/>, returns what it changed.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<ChatModalResult>> FlushBufferAsync(MemobaseUserId id, string blobType = BlobType.Chat, bool waitProcess = false,
         CancellationToken ct = default)
     {
@@ -186,7 +177,7 @@ public sealed class MemobaseClient
             "flush buffer", ct) ?? [], "flush buffer");
     }
 
-    /// <summary><c>GET /users/buffer/capacity/{user_id}/{buffer_type}</c>: ids of the buffered blobs in <paramref name="status"/>.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Guid>> GetBufferCapacityAsync(MemobaseUserId id, string blobType = BlobType.Chat,
         string status = BufferStatus.Processing, CancellationToken ct = default)
     {
@@ -201,7 +192,7 @@ public sealed class MemobaseClient
 
     // ---- profiles
 
-    /// <summary><c>GET /users/profile/{user_id}</c> with the server's filters.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<ProfileData>> GetProfilesAsync(MemobaseUserId id, ProfileQuery? query = null, CancellationToken ct = default)
     {
         var q = new QueryBuilder();
@@ -210,24 +201,24 @@ public sealed class MemobaseClient
             "get profiles");
     }
 
-    /// <summary><c>POST /users/profile/{user_id}</c>: adds a profile and returns its id.</summary>
+    /// <inheritdoc />
     public async Task<Guid> AddProfileAsync(MemobaseUserId id, string content, string topic, string subTopic, CancellationToken ct = default)
     {
         var body = ProfileBody(content, topic, subTopic);
         return (await FetchAsync(HttpMethod.Post, $"users/profile/{id}", body, Json.ApiEnvelopeIdData, "add profile", ct)).Id;
     }
 
-    /// <summary><c>PUT /users/profile/{user_id}/{profile_id}</c>.</summary>
+    /// <inheritdoc />
     public Task UpdateProfileAsync(MemobaseUserId id, Guid profileId, string content, string topic, string subTopic, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Put, $"users/profile/{id}/{profileId}", ProfileBody(content, topic, subTopic), Json.ApiEnvelopeJsonNode, "update profile", ct);
 
-    /// <summary><c>DELETE /users/profile/{user_id}/{profile_id}</c>.</summary>
+    /// <inheritdoc />
     public Task DeleteProfileAsync(MemobaseUserId id, Guid profileId, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Delete, $"users/profile/{id}/{profileId}", null, Json.ApiEnvelopeJsonNode, "delete profile", ct);
 
     // ---- context and events
 
-    /// <summary><c>GET /users/context/{user_id}</c>: the prompt section built from the user's memory.</summary>
+    /// <inheritdoc />
     public async Task<string> GetContextAsync(MemobaseUserId id, ContextQuery? query = null, CancellationToken ct = default)
     {
         var q = new QueryBuilder();
@@ -235,7 +226,7 @@ public sealed class MemobaseClient
         return (await FetchAsync(HttpMethod.Get, $"users/context/{id}{q}", null, Json.ApiEnvelopeContextData, "get context", ct)).Context;
     }
 
-    /// <summary><c>GET /users/event/{user_id}</c>: the latest events.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<UserEventData>> GetEventsAsync(MemobaseUserId id, int topK = 10, int? maxTokenSize = null, bool needSummary = false,
         CancellationToken ct = default)
     {
@@ -244,7 +235,7 @@ public sealed class MemobaseClient
             "get events");
     }
 
-    /// <summary><c>GET /users/event/search/{user_id}</c>: events related to <paramref name="query"/>.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<UserEventData>> SearchEventsAsync(MemobaseUserId id, string query, int topK = 10, double similarityThreshold = 0.2,
         int timeRangeInDays = 180, CancellationToken ct = default)
     {
@@ -257,13 +248,13 @@ public sealed class MemobaseClient
 
     // ---- project
 
-    /// <summary><c>GET /project/profile_config</c>: the project's profile configuration (YAML), or null when none is set (the server answers "").</summary>
+    /// <inheritdoc />
     public async Task<string?> GetProfileConfigAsync(CancellationToken ct = default) =>
         (await FetchAsync(HttpMethod.Get, "project/profile_config", null, Json.ApiEnvelopeProfileConfigData, "get profile config", ct)).ProfileConfig is { Length: > 0 } config
             ? config
             : null;
 
-    /// <summary><c>POST /project/profile_config</c>: replaces the project's profile configuration.</summary>
+    /// <inheritdoc />
     public Task UpdateProfileConfigAsync(string? profileConfig, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, "project/profile_config", Body(new ProfileConfigData(profileConfig), Json.ProfileConfigData),
             Json.ApiEnvelopeJsonNode, "update profile config", ct);

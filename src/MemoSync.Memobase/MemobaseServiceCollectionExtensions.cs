@@ -1,26 +1,32 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MemoSync.Memobase;
 
-/// <summary>Registers <see cref="MemobaseClient"/> with an HttpClient from IHttpClientFactory.</summary>
+/// <summary>Registers <see cref="IMemobaseClient"/> as a typed client of IHttpClientFactory.</summary>
 public static class MemobaseServiceCollectionExtensions
 {
-    /// <summary>Adds the client; its options are validated when the host starts, so a bad URL stops the start.</summary>
-    public static IServiceCollection AddMemobaseClient(this IServiceCollection services, Action<MemobaseClientOptions> configure)
+    /// <summary>
+    /// Adds the client configured by <paramref name="configure"/>; its options are validated when the host starts, so a bad
+    /// URL stops the start. Returns the builder of its <see cref="HttpClient"/>, so handlers (resilience, a proxy, logging)
+    /// can be chained onto it; the client's own timeout (<see cref="MemobaseClientOptions.Timeout"/>) bounds each request.
+    /// </summary>
+    public static IHttpClientBuilder AddMemobaseClient(this IServiceCollection services, Action<MemobaseClientOptions> configure)
     {
-        services.AddOptions<MemobaseClientOptions>()
-            .Configure(configure)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MemobaseClientOptions>, MemobaseClientOptionsValidator>();
-        services.AddHttpClient(nameof(MemobaseClient));
-        services.AddTransient(sp => new MemobaseClient(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(MemobaseClient)),
-            sp.GetRequiredService<IOptions<MemobaseClientOptions>>().Value,
-            sp.GetService<ILogger<MemobaseClient>>()));
-        return services;
+        services.AddOptions<MemobaseClientOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemobaseClientOptions>, MemobaseClientOptionsValidator>());
+        return services.AddMemobaseClient();
     }
+
+    /// <summary>
+    /// Adds the client on options configured elsewhere (<c>services.Configure&lt;MemobaseClientOptions&gt;</c>), and returns
+    /// the builder of its <see cref="HttpClient"/>; <c>AddMemoSync</c> uses it with options derived from its own.
+    /// </summary>
+    public static IHttpClientBuilder AddMemobaseClient(this IServiceCollection services) =>
+        services.AddHttpClient<IMemobaseClient, MemobaseClient>((http, sp) =>
+            new MemobaseClient(http, sp.GetRequiredService<IOptions<MemobaseClientOptions>>().Value, sp.GetService<ILogger<MemobaseClient>>()));
 
     private sealed class MemobaseClientOptionsValidator : IValidateOptions<MemobaseClientOptions>
     {

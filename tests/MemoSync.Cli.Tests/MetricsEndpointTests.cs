@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using MemoSync.Cli.Operations;
 using MemoSync.Delivery;
@@ -24,7 +22,7 @@ public sealed class MetricsEndpointTests : IDisposable
     public async Task The_endpoint_shows_every_count_of_a_known_run()
     {
         await using var server = await RunningEmulator.StartAsync();
-        var port = FreePort();
+        var port = LoopbackPort.Unused();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddMemoSync(o =>
@@ -90,7 +88,7 @@ public sealed class MetricsEndpointTests : IDisposable
             await journal.AppendManyAsync(Enumerable.Range(0, 12)
                 .Select(i => Turn.Create($"user-{i % 3}", null, [new(Memobase.Models.ChatMessage.UserRole, $"turn {i}")], past)).ToList());
         }
-        var port = FreePort();
+        var port = LoopbackPort.Unused();
         using var daemon = CliProcess.Start(new Dictionary<string, string>
         {
             ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
@@ -118,7 +116,7 @@ public sealed class MetricsEndpointTests : IDisposable
     public async Task The_endpoint_listens_on_the_address_given_and_nowhere_else()
     {
         await using var server = await RunningEmulator.StartAsync();
-        var port = FreePort();
+        var port = LoopbackPort.Unused();
         // Another loopback address: the endpoint moves there, and the test still never leaves this machine.
         const string address = "127.0.0.2";
         using var daemon = CliProcess.Start(new Dictionary<string, string>
@@ -185,12 +183,6 @@ public sealed class MetricsEndpointTests : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

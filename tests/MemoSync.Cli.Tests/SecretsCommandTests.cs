@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using MemoSync.Journal;
 using MemoSync.TestSupport;
 
@@ -59,7 +57,7 @@ public sealed class SecretsCommandTests : IDisposable
         {
             await journal.AppendAsync(Turn.Create("alice", null, [new(Memobase.Models.ChatMessage.UserRole, "hi")], TimeProvider.System));
         }
-        var port = FreePort();
+        var port = LoopbackPort.Unused();
         using var daemon = CliProcess.Start(new Dictionary<string, string>
         {
             ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
@@ -97,10 +95,4 @@ public sealed class SecretsCommandTests : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

@@ -81,7 +81,7 @@ public sealed class SettingsFuzzTests : IDisposable
                 return;
             }
             // Accepted settings work: the client takes them, and a timer takes every wait the engine sets from them.
-            _ = services.GetRequiredService<MemobaseClient>();
+            _ = services.GetRequiredService<IMemobaseClient>();
             foreach (var wait in new[] { options.Delivery.SyncInterval, options.Delivery.Lease / 3, options.MemobaseTimeout })
             {
                 using var timer = new CancellationTokenSource(wait);

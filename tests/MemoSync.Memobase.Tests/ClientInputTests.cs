@@ -7,7 +7,7 @@ namespace MemoSync.Memobase.Tests;
 /// <summary>Bad input is refused before any request: every client here points at a closed port, so a send would fail differently.</summary>
 public class ClientInputTests
 {
-    private static readonly string Closed = $"http://127.0.0.1:{ErrorClassificationTests.ClosedPort()}/";
+    private static readonly string Closed = $"http://127.0.0.1:{TestSupport.LoopbackPort.Unused()}/";
     private static readonly MemobaseClient Client = ErrorClassificationTests.ClientFor(Closed, "secret");
     private static readonly MemobaseUserId User = MemobaseUserId.FromName("input-test");
 
@@ -56,18 +56,33 @@ public class ClientInputTests
     {
         using var services = new ServiceCollection()
             .AddMemobaseClient(o => { o.BaseUrl = "localhost:8019"; o.Token = "secret"; })
-            .BuildServiceProvider();
+            .Services.BuildServiceProvider();
         var e = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<MemobaseClientOptions>>().Value);
         Assert.Contains("absolute http:// or https:// URL", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_registered_client_comes_from_the_http_client_factory_and_works()
+    public async Task A_registered_client_comes_from_the_http_client_factory_with_the_handlers_chained_onto_it()
     {
         await using var server = await TestSupport.RunningEmulator.StartAsync();
+        var counter = new CountingHandler();
         using var services = new ServiceCollection()
             .AddMemobaseClient(o => { o.BaseUrl = server.Emulator.BaseAddress.ToString(); o.Token = TestSupport.RunningEmulator.Token; })
-            .BuildServiceProvider();
-        await services.GetRequiredService<MemobaseClient>().HealthCheckAsync();
+            .AddHttpMessageHandler(() => counter)
+            .Services.BuildServiceProvider();
+        await services.GetRequiredService<IMemobaseClient>().HealthCheckAsync();
+        Assert.Equal(1, counter.Requests);
+    }
+
+    /// <summary>A handler an application chains onto the client's HttpClient: it passes each request on and counts it.</summary>
+    private sealed class CountingHandler : DelegatingHandler
+    {
+        public int Requests;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Requests);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

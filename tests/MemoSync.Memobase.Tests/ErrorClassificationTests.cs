@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using MemoSync.Emulator;
 using MemoSync.Memobase.Errors;
 using MemoSync.Memobase.Models;
+using MemoSync.TestSupport;
 
 namespace MemoSync.Memobase.Tests;
 
@@ -21,7 +20,7 @@ public class ErrorClassificationTests : EmulatorTest
     [Fact]
     public async Task A_refused_connection_is_transient_without_status()
     {
-        var client = ClientFor($"http://127.0.0.1:{ClosedPort()}/", "t");
+        var client = ClientFor($"http://127.0.0.1:{LoopbackPort.Unused()}/", "t");
         var e = await Assert.ThrowsAsync<MemobaseException>(() => client.HealthCheckAsync());
         Assert.Equal((MemobaseErrorKind.Transient, (int?)null), (e.Kind, e.HttpStatus));
     }
@@ -198,10 +197,4 @@ public class ErrorClassificationTests : EmulatorTest
     internal static MemobaseClient ClientFor(string url, string token, TimeSpan? timeout = null) =>
         new(new HttpClient(), new MemobaseClientOptions { BaseUrl = url, Token = token, Timeout = timeout ?? TimeSpan.FromSeconds(10) });
 
-    internal static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -93,6 +93,24 @@ public abstract class JournalConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_turn_keeps_the_trace_it_was_recorded_in_through_append_leased_append_and_copy()
+    {
+        string Trace(int n) => $"00-{n:x32}-{n:x16}-01";
+        var appended = NewTurn() with { TraceParent = Trace(1) };
+        var leased = NewTurn() with { TraceParent = Trace(2) };
+        var copied = NewTurn() with { TraceParent = Trace(3) };
+        var untraced = NewTurn();
+        await Journal.AppendAsync(appended);
+        await Journal.AppendLeasedAsync(leased, new TurnLease("engine", Lease));
+        await Journal.AddEntriesAsync([new JournalEntry(copied, TurnState.Pending, 0, copied.Timestamp, null, null, null, null)]);
+        await Journal.AppendAsync(untraced);
+
+        var kept = await Journal.ListAsync(null, 10);
+
+        Assert.Equal([Trace(1), Trace(2), Trace(3), null], kept.Select(e => e.Turn.TraceParent));
+    }
+
+    [Fact]
     public async Task Appending_the_same_turn_twice_keeps_one()
     {
         var turn = NewTurn();

@@ -19,7 +19,7 @@ internal static class HealthCommand
         command.SetAction(async (result, ct) =>
         {
             await using var services = CliServices.Build(settings.Load(result));
-            var client = services.GetRequiredService<MemobaseClient>();
+            var client = services.GetRequiredService<IMemobaseClient>();
             var code = ExitCodes.Ok;
             try
             {

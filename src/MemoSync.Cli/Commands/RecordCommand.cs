@@ -32,7 +32,7 @@ internal static class RecordCommand
             }
             var configuration = settings.Load(result);
             await using var services = CliServices.Build(configuration);
-            var unreachable = await MemobaseProbe.CheckBeforeDeliveringAsync(services.GetRequiredService<MemobaseClient>(), ct);
+            var unreachable = await MemobaseProbe.CheckBeforeDeliveringAsync(services.GetRequiredService<IMemobaseClient>(), ct);
             var journal = services.GetRequiredService<IDialogueJournal>();
             var engine = services.GetRequiredService<DeliveryEngine>();
             engine.Start();

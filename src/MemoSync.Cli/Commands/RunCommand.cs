@@ -35,13 +35,14 @@ internal static class RunCommand
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; })
                 .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
             var journal = CliSettings.JournalAt(builder.Configuration);
-            builder.Services.AddMemoSyncPostgres().AddMemoSync(builder.Configuration);
+            // The daemon keeps synced turns 30 days unless told otherwise; an application keeps them until it says.
+            builder.Services.AddMemoSyncPostgres().AddMemoSync(builder.Configuration, o => o.Retention = o.Retention.OrCommandDefault());
             operations.Configure(builder, result);
             using var host = builder.Build();
             var options = host.Services.GetRequiredService<IOptions<MemoSyncOptions>>().Value;
             try
             {
-                await MemobaseProbe.CheckBeforeDeliveringAsync(host.Services.GetRequiredService<MemobaseClient>(), ct);
+                await MemobaseProbe.CheckBeforeDeliveringAsync(host.Services.GetRequiredService<IMemobaseClient>(), ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -22,7 +22,7 @@ internal static class UserCommand
                 throw new CliFailure(ExitCodes.BadSetting, "user: name the user, or set USER_ID.");
             }
             await using var services = CliServices.Build(configuration);
-            var client = services.GetRequiredService<MemobaseClient>();
+            var client = services.GetRequiredService<IMemobaseClient>();
             var user = MemobaseUserId.FromUuidOrName(name);
             Console.WriteLine($"user {name} → Memobase user {user}");
             try

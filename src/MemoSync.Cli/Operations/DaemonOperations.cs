@@ -5,7 +5,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace MemoSync.Cli.Operations;
 
-/// <summary>What <c>memosync run</c> adds for production: systemd notify and watchdog, the readiness probe, retention (<c>MEMOSYNC_RETENTION_DAYS</c>), the rotated log file, and the metrics endpoint.</summary>
+/// <summary>
+/// What <c>memosync run</c> adds for production to what <c>AddMemoSync</c> wires (gauges, retention, health checks): systemd
+/// notify and watchdog, the readiness probe, the rotated log file, and the metrics endpoint.
+/// </summary>
 internal sealed class DaemonOperations
 {
     private readonly Option<int?> _metricsPort = new("--metrics-port")
@@ -75,15 +78,6 @@ internal sealed class DaemonOperations
             builder.Services.AddMemoSyncMetrics(port, result.GetValue(_metricsAddress)!);
         }
         builder.Services.AddHostedService<StartupProbe>();
-        try
-        {
-            builder.Services.AddSingleton(RetentionOptions.FromSettings(name => builder.Configuration[name]));
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliFailure(ExitCodes.BadSetting, e.Message, e);
-        }
-        builder.Services.AddHostedService<RetentionService>();
         builder.Services.AddSystemdIntegration();
     }
 }

@@ -1,8 +1,6 @@
 using System.Net;
 using MemoSync.Delivery;
-using MemoSync.Journal;
 using MemoSync.Memobase;
-using MemoSync.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -23,13 +21,11 @@ internal static class MetricsExport
         ? null
         : $"--metrics-address must be an IP address of this machine (such as {Loopback}) or * for all of them, got '{address}'";
 
-    /// <summary>Adds the journal's gauges and serves the metrics on <paramref name="address"/>:<paramref name="port"/>.</summary>
+    /// <summary>Serves the metrics (the journal's gauges are <c>AddMemoSync</c>'s) on <paramref name="address"/>:<paramref name="port"/>.</summary>
     public static IServiceCollection AddMemoSyncMetrics(this IServiceCollection services, int port, string address = Loopback)
     {
-        services.AddSingleton(sp => new JournalGauges(sp.GetRequiredService<IDialogueJournal>(), sp.GetRequiredService<TimeProvider>()));
         services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("memosync")).WithMetrics(metrics => metrics
             .AddMeter(SyncStatistics.MeterName, MemobaseClientMetrics.MeterName)
-            .AddInstrumentation(sp => sp.GetRequiredService<JournalGauges>())
             .AddPrometheusHttpListener(o => { o.Host = address; o.Port = port; }));
         return services;
     }

@@ -148,11 +148,11 @@ public sealed class PostgresJournal : IDialogueJournal
         var rows = appends.SelectMany(a => a.Rows.Select(row => (Row: row, a.Lease))).ToList();
         await using var command = _source.CreateCommand("""
             WITH batch AS (
-                SELECT * FROM unnest(@ids, @users, @sessions, @messages, @ats, @interruptions, @owners)
-                    WITH ORDINALITY AS r(id, user_id, session_id, messages, at, interruption, owner, n)),
+                SELECT * FROM unnest(@ids, @users, @sessions, @messages, @ats, @interruptions, @traces, @owners)
+                    WITH ORDINALITY AS r(id, user_id, session_id, messages, at, interruption, trace_parent, owner, n)),
             added AS (
-                INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption, recorded_at, lease_owner, lease_until)
-                SELECT id, user_id, session_id, messages, at, @now, interruption, @now,
+                INSERT INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption, trace_parent, recorded_at, lease_owner, lease_until)
+                SELECT id, user_id, session_id, messages, at, @now, interruption, trace_parent, @now,
                        CASE WHEN free THEN owner END, CASE WHEN free THEN @now + @lease END
                 FROM (SELECT b.*, b.owner IS NOT NULL
                           AND NOT EXISTS (SELECT 1 FROM batch e WHERE e.user_id = b.user_id AND e.n < b.n AND e.owner IS DISTINCT FROM b.owner)
@@ -175,6 +175,7 @@ public sealed class PostgresJournal : IDialogueJournal
         command.Parameters.Add(Array(NpgsqlDbType.Text, "messages", rows.Select(r => r.Row.Messages)));
         command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, "ats", rows.Select(r => r.Row.Timestamp.ToUniversalTime())));
         command.Parameters.Add(Array(NpgsqlDbType.Text, "interruptions", rows.Select(r => r.Row.Interruption)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, "traces", rows.Select(r => r.Row.TraceParent)));
         command.Parameters.Add(Array(NpgsqlDbType.Text, "owners", rows.Select(r => r.Lease?.Owner)));
         var leased = new Dictionary<Guid, long>();
         await using (var reader = await command.ExecuteReaderAsync())
@@ -268,6 +269,9 @@ public sealed class PostgresJournal : IDialogueJournal
 
     /// <inheritdoc />
     public Task<bool> MarkDeadAsync(Guid turnId, string owner, string reason, CancellationToken ct = default) => ChangeAsync(JournalSql.MarkDead, ct, ("id", turnId), ("owner", owner), ("reason", reason));
+
+    /// <inheritdoc />
+    public Task ProbeWriteAsync(CancellationToken ct = default) => ExecuteAsync(JournalSql.ProbeWrite, ct);
 
     /// <inheritdoc />
     public Task<int> RequeueDeadAsync(CancellationToken ct = default) => ExecuteAsync(JournalSql.RequeueDead, ct, ("now", Now()));
@@ -424,14 +428,15 @@ public sealed class PostgresJournal : IDialogueJournal
             {
                 await using var insert = Command(c, """
                     INSERT INTO turns (id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, blob_id, synced_at,
-                                       interruption, recorded_at, unconfirmed)
-                    VALUES (@id, @user, @session, @messages, @at, @state, @retries, @next, @error, @blob, @synced, @interruption, @recorded, @unconfirmed)
+                                       interruption, recorded_at, unconfirmed, trace_parent)
+                    VALUES (@id, @user, @session, @messages, @at, @state, @retries, @next, @error, @blob, @synced, @interruption, @recorded, @unconfirmed, @trace)
                     ON CONFLICT (id) DO NOTHING
                     """, ("id", row.Id), ("user", row.UserId), ("session", row.SessionId), ("messages", row.Messages),
                     ("at", row.Timestamp.ToUniversalTime()), ("state", (short)entry.State), ("retries", entry.RetryCount),
                     ("next", entry.NextAttemptAt.ToUniversalTime()), ("error", entry.LastError), ("blob", entry.BlobId),
                     ("synced", entry.SyncedAt?.ToUniversalTime()), ("interruption", row.Interruption),
-                    ("recorded", entry.RecordedAt == default ? null : entry.RecordedAt.ToUniversalTime()), ("unconfirmed", entry.OutcomeUnknown));
+                    ("recorded", entry.RecordedAt == default ? null : entry.RecordedAt.ToUniversalTime()), ("unconfirmed", entry.OutcomeUnknown),
+                    ("trace", row.TraceParent));
                 added += await insert.ExecuteNonQueryAsync(ct);
             }
             return added;
@@ -559,7 +564,8 @@ public sealed class PostgresJournal : IDialogueJournal
         {
             entries.Add(new JournalEntry(
                 TurnRow.ToTurn(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
-                    reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(13) ? null : reader.GetString(13)),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(13) ? null : reader.GetString(13),
+                    reader.IsDBNull(16) ? null : reader.GetString(16)),
                 (TurnState)reader.GetInt16(5),
                 reader.GetInt32(6),
                 reader.GetFieldValue<DateTimeOffset>(7),

@@ -48,7 +48,9 @@ internal static class PostgresSchema
         ALTER TABLE turns ADD COLUMN recorded_at timestamptz;
         ALTER TABLE turns ADD COLUMN unconfirmed boolean NOT NULL DEFAULT false;
         """,
-        // 4: how far each followed file was read (memosync run --follow), as in the SQLite journal.
+        // 4: the trace the turn was recorded in (W3C traceparent), which its delivery continues, on whichever host.
+        "ALTER TABLE turns ADD COLUMN trace_parent text;",
+        // 5: how far each followed file was read (memosync run --follow), as in the SQLite journal.
         """
         CREATE TABLE follow_checkpoints (
             path text PRIMARY KEY,

@@ -68,6 +68,9 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
     /// <summary>True while delivery is paused because Memobase refused the token or URL.</summary>
     public bool IsPaused => _time.GetUtcNow() < _pausedUntil;
 
+    /// <summary>Until when delivery is paused because Memobase refused the configuration; null while it is not.</summary>
+    public DateTimeOffset? PausedUntil => IsPaused ? _pausedUntil : null;
+
     /// <summary>Why the engine stopped for good (the journal is damaged), or null while it runs.</summary>
     public string? Fatal => _fatal;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MemoSync.Journal;
+using MemoSync.Operations;
 using MemoSync.Memobase;
 using MemoSync.Memobase.Errors;
 using MemoSync.Memobase.Models;
@@ -20,7 +21,7 @@ public sealed partial class TurnDelivery
     /// <summary>The blob field holding the turn id, by which duplicates can be told.</summary>
     public const string TurnIdField = "memosync_turn_id";
 
-    private readonly MemobaseClient _client;
+    private readonly IMemobaseClient _client;
     private readonly IDeliveryLeases _journal;
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
@@ -28,7 +29,7 @@ public sealed partial class TurnDelivery
     private readonly ConcurrentDictionary<MemobaseUserId, bool> _knownUsers = new();
 
     /// <summary>Creates the path; <paramref name="time"/> drives backoff and the lease's deadline.</summary>
-    public TurnDelivery(MemobaseClient client, IDeliveryLeases journal, DeliveryOptions options, TimeProvider time, ILogger<TurnDelivery> logger)
+    public TurnDelivery(IMemobaseClient client, IDeliveryLeases journal, DeliveryOptions options, TimeProvider time, ILogger<TurnDelivery> logger)
     {
         _client = client;
         _journal = journal;
@@ -64,6 +65,7 @@ public sealed partial class TurnDelivery
                 // Stopping, or a request now could still be waiting for its answer when another owner takes the turn.
                 return DeliveryOutcome.Untried;
             }
+            using var span = MemoSyncTracing.StartAttempt(turn, attempt);
             MemobaseException failure;
             // While the blob of a lost answer is looked for, a failure says nothing of the turn: it is never charged.
             var looking = unknown;
@@ -78,14 +80,17 @@ public sealed partial class TurnDelivery
                     statistics.Verified();
                 }
                 blobId ??= await SendAsync(turn, deadline.Token);
+                MemoSyncTracing.Synced(span, blobId.Value);
                 return await _journal.MarkSyncedAsync(turn.Id, owner, blobId, CancellationToken.None) ? DeliveryOutcome.Synced : DeliveryOutcome.LeaseLost;
             }
             catch (MemobaseException e) when (e.Kind == MemobaseErrorKind.Permanent && !looking)
             {
+                MemoSyncTracing.Failed(span, e.Message);
                 return await DeadAsync(turn, owner, e.Message);
             }
             catch (MemobaseException e) when (e.Kind == MemobaseErrorKind.Configuration)
             {
+                MemoSyncTracing.Failed(span, e.Message);
                 var paused = new FailedAttempt(entry.NextAttemptAt, e.Message, ChargeRetry: false, OutcomeUnknown: unknown);
                 return await _journal.ReleaseAsync(turn.Id, owner, paused, CancellationToken.None) ? DeliveryOutcome.Paused : DeliveryOutcome.LeaseLost;
             }
@@ -99,6 +104,7 @@ public sealed partial class TurnDelivery
                 failure = new MemobaseException("insert blob", MemobaseErrorKind.Transient,
                     ct.IsCancellationRequested ? "delivery stopped before Memobase answered" : "no answer before the turn's lease ran out", inner: e, outcomeUnknown: true);
             }
+            MemoSyncTracing.Failed(span, failure.Message);
             if (failure.OutcomeUnknown && !looking)
             {
                 unknown = true;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MemoSync.Delivery;
 using MemoSync.Journal;
+using MemoSync.Operations;
 using MemoSync.Memobase.Models;
 
 namespace MemoSync.Dialogue;
@@ -71,18 +72,24 @@ public sealed class DialogueRecorder(ITurnLog journal, DeliveryEngine? engine, s
             (messages, interruption) = (_messages, _interruption);
             (_messages, _interruption) = ([], null);
         }
-        var turn = Turn.Create(userId, sessionId, messages, time) with { Interruption = interruption };
+        using var recording = MemoSyncTracing.StartRecording();
+        var turn = MemoSyncTracing.InCurrentTrace(Turn.Create(userId, sessionId, messages, time) with { Interruption = interruption });
+        recording?.SetTag(MemoSyncTracing.TurnIdTag, turn.Id.ToString());
         try
         {
             await RecordAsync(turn, ct);
         }
-        catch (TurnRejectedException)
+        catch (Exception e)
         {
-            lock (_gate)
+            MemoSyncTracing.Failed(recording, e.Message);
+            if (e is TurnRejectedException)
             {
-                // Not acceptable as it is: the messages go back in front of anything said since.
-                _messages.InsertRange(0, messages);
-                _interruption ??= interruption;
+                lock (_gate)
+                {
+                    // Not acceptable as it is: the messages go back in front of anything said since.
+                    _messages.InsertRange(0, messages);
+                    _interruption ??= interruption;
+                }
             }
             throw;
         }

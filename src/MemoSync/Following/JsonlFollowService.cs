@@ -16,8 +16,9 @@ namespace MemoSync.Following;
 internal sealed partial class JsonlFollowService(IDialogueJournal journal, DeliveryEngine engine, IOptions<MemoSyncOptions> options, TimeProvider time,
     ILogger<JsonlFollowService> logger) : BackgroundService
 {
+    // A file named twice (AddMemoSync called twice, a section and MEMOSYNC_FOLLOW) has one follower.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(options.Value.Follow.Files.Select(file => FollowAsync(Path.GetFullPath(file), stoppingToken)));
+        Task.WhenAll(options.Value.Follow.Files.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).Select(path => FollowAsync(path, stoppingToken)));
 
     private async Task FollowAsync(string path, CancellationToken ct)
     {

@@ -14,6 +14,7 @@ internal static class GuideSettings
     public const string Lease = "MEMOSYNC_LEASE";
     public const string Timeout = "MEMOBASE_TIMEOUT";
     public const string Lanes = "MEMOSYNC_LANES";
+    public const string RetentionDays = "MEMOSYNC_RETENTION_DAYS";
     public const string Follow = "MEMOSYNC_FOLLOW";
     public const string User = "USER_ID";
 
@@ -60,6 +61,10 @@ internal static class GuideSettings
         if (configuration[Lanes] is { Length: > 0 } lanes)
         {
             options.Delivery = options.Delivery with { Lanes = Whole(Lanes, lanes, "positive whole number") };
+        }
+        if (configuration[RetentionDays] is { Length: > 0 } days)
+        {
+            options.Retention = options.Retention with { Days = Whole(RetentionDays, days, "whole number of days (0 keeps synced turns forever)") };
         }
     }
 

@@ -38,6 +38,12 @@ public sealed class MemoSyncOptions
     /// <summary>How <see cref="Memory.MemoryContextProvider"/> reads the user's memory back: timeout, refresh, cache, flush at session end.</summary>
     public Memory.MemoryContextOptions Memory { get; set; } = new();
 
+    /// <summary>How long synced turns are kept (<c>MEMOSYNC_RETENTION_DAYS</c>); kept forever unless an age is set.</summary>
+    public Operations.RetentionOptions Retention { get; set; } = new();
+
+    /// <summary>The thresholds of MemoSync's health checks.</summary>
+    public Operations.HealthOptions Health { get; set; } = new();
+
     /// <summary>Files of the guide's JSONL that an unchanged app appends to, followed while the host runs (<c>MEMOSYNC_FOLLOW</c>). Default none.</summary>
     public Following.FollowOptions Follow { get; set; } = new();
 
@@ -62,7 +68,7 @@ public sealed class MemoSyncOptions
 
     /// <summary>
     /// Reads the <c>MemoSync</c> section, then the guide's names (<c>MEMOBASE_URL</c>, <c>MEMOBASE_TOKEN</c>, <c>MEMOBASE_SYNC_INTERVAL</c>,
-    /// <c>MEMOSYNC_JOURNAL</c>, <c>MEMOSYNC_LANES</c>, <c>MEMOSYNC_LEASE</c>) from <paramref name="configuration"/> over the
+    /// <c>MEMOSYNC_JOURNAL</c>, <c>MEMOSYNC_LANES</c>, <c>MEMOSYNC_LEASE</c>, <c>MEMOSYNC_RETENTION_DAYS</c>) from <paramref name="configuration"/> over the
     /// defaults, without checking that Memobase can be reached with them (<c>AddMemoSync</c> does that).
     /// </summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A value cannot be used; the message names the setting.</exception>
@@ -75,12 +81,14 @@ public sealed class MemoSyncOptions
 
     /// <summary>Sets what <paramref name="configuration"/> says: its <c>MemoSync</c> section, then the guide's flat names over it.</summary>
     /// <exception cref="OptionsValidationException">A value cannot be used; the message names the setting.</exception>
-    // The binder's source generator leaves init-only properties unset (DeliveryOptions, MemoryContextOptions), so the section is
-    // bound by reflection: the three types' public properties are kept for trimming, and they are all numbers, times and flags,
+    // The binder's source generator leaves init-only properties unset (DeliveryOptions, MemoryContextOptions...), so the section is
+    // bound by reflection: the bound types' public properties are kept for trimming, and they are all numbers, times and flags,
     // which need no code generated at run time.
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(MemoSyncOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(DeliveryOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(Memory.MemoryContextOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(Operations.RetentionOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(Operations.HealthOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(Following.FollowOptions))]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The bound types' properties are kept by DynamicDependency.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The bound types hold no collections or generics to construct.")]

@@ -42,6 +42,14 @@ internal sealed class MemoSyncOptionsValidator(IEnumerable<IPostgresJournalOpene
         {
             failures.Add($"{delivery}.");
         }
+        if (options.Retention.Days < 0)
+        {
+            failures.Add($"{GuideSettings.RetentionDays} must be a whole number of days (0 keeps synced turns forever), got {options.Retention.Days}.");
+        }
+        if (options.Health.Validate() is { } health)
+        {
+            failures.Add($"Health: {health}.");
+        }
         if (options.Memory.Validate() is { } memory)
         {
             failures.Add($"Memory: {memory}.");

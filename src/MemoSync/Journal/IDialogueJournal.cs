@@ -11,6 +11,12 @@ public interface IDialogueJournal : ITurnLog, IDeliveryLeases, IJournalAdmin, IJ
 /// <summary>The journal's status and administration role: what people look at and the repairs they make.</summary>
 public interface IJournalAdmin
 {
+    /// <summary>
+    /// Makes a write that changes nothing, in a transaction of its own: returns when the journal takes writes now.
+    /// </summary>
+    /// <exception cref="JournalUnavailableException">It does not (locked beyond the wait, read-only, unreachable, damaged).</exception>
+    Task ProbeWriteAsync(CancellationToken ct = default);
+
     /// <summary>Makes every dead turn pending again with <c>retry_count</c> 0; returns how many.</summary>
     Task<int> RequeueDeadAsync(CancellationToken ct = default);
 

@@ -9,7 +9,7 @@ internal static class JournalSql
 {
     /// <summary>A turn's columns, in the order both journals read them.</summary>
     public const string Columns =
-        "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at, seq, interruption, recorded_at, unconfirmed";
+        "id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, lease_until, blob_id, synced_at, seq, interruption, recorded_at, unconfirmed, trace_parent";
 
     /// <summary>Where an outcome may be written: the turn is still pending and leased to the one reporting it.</summary>
     private const string HeldBy = "WHERE id = @id AND state = 0 AND lease_owner = @owner";
@@ -32,6 +32,9 @@ internal static class JournalSql
         """;
 
     public const string MarkDead = $"UPDATE turns SET state = 2, last_error = @reason, lease_owner = NULL, lease_until = NULL {HeldBy}";
+
+    /// <summary>A write that changes nothing: it fails where a write would (a read-only database, one without the privilege to write).</summary>
+    public const string ProbeWrite = "UPDATE turns SET state = state WHERE 1 = 0";
 
     public const string RequeueDead = $"UPDATE turns {Requeued} WHERE state = 2";
 

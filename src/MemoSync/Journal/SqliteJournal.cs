@@ -139,13 +139,14 @@ public sealed class SqliteJournal : IDialogueJournal
     {
         var now = Now();
         return Prepared(tx, """
-            INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption, recorded_at, lease_owner, lease_until)
-            SELECT $id, $user, $session, $messages, $timestamp, $now, $interruption, $now, iif(free, $owner, NULL), iif(free, $until, NULL)
+            INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, next_attempt_at, interruption, recorded_at, lease_owner, lease_until,
+                                         trace_parent)
+            SELECT $id, $user, $session, $messages, $timestamp, $now, $interruption, $now, iif(free, $owner, NULL), iif(free, $until, NULL), $trace
             FROM (SELECT $owner IS NOT NULL AND NOT EXISTS (
                 SELECT 1 FROM turns WHERE user_id = $user AND state = 0 AND (lease_owner IS NOT $owner OR lease_until <= $now)) AS free)
             RETURNING seq, lease_owner
             """, ("$id", row.Id.ToString()), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
-            ("$timestamp", row.Timestamp.ToUnixTimeMilliseconds()), ("$interruption", row.Interruption), ("$now", now),
+            ("$timestamp", row.Timestamp.ToUnixTimeMilliseconds()), ("$interruption", row.Interruption), ("$trace", row.TraceParent), ("$now", now),
             ("$owner", lease?.Owner), ("$until", lease is null ? null : now + (long)lease.Duration.TotalMilliseconds));
     }
 
@@ -322,6 +323,9 @@ public sealed class SqliteJournal : IDialogueJournal
     public Task<bool> MarkDeadAsync(Guid turnId, string owner, string reason, CancellationToken ct = default) => Change(JournalSql.MarkDead, ct, ("@id", turnId.ToString()), ("@owner", owner), ("@reason", reason));
 
     /// <inheritdoc />
+    public Task ProbeWriteAsync(CancellationToken ct = default) => Grouped(tx => Prepared(tx, JournalSql.ProbeWrite).ExecuteNonQuery(), ct);
+
+    /// <inheritdoc />
     public Task<int> RequeueDeadAsync(CancellationToken ct = default) => Grouped(tx => Prepared(tx, JournalSql.RequeueDead, ("@now", Now())).ExecuteNonQuery(), ct);
 
     /// <inheritdoc />
@@ -483,13 +487,14 @@ public sealed class SqliteJournal : IDialogueJournal
             {
                 added += Prepared(tx, """
                     INSERT OR IGNORE INTO turns (id, user_id, session_id, messages, timestamp, state, retry_count, next_attempt_at, last_error, blob_id, synced_at,
-                                                 interruption, recorded_at, unconfirmed)
-                    VALUES ($id, $user, $session, $messages, $at, $state, $retries, $next, $error, $blob, $synced, $interruption, $recorded, $unconfirmed)
+                                                 interruption, recorded_at, unconfirmed, trace_parent)
+                    VALUES ($id, $user, $session, $messages, $at, $state, $retries, $next, $error, $blob, $synced, $interruption, $recorded, $unconfirmed, $trace)
                     """, ("$id", row.Id.ToString()), ("$user", row.UserId), ("$session", row.SessionId), ("$messages", row.Messages),
                     ("$at", row.Timestamp.ToUnixTimeMilliseconds()), ("$state", (int)entry.State), ("$retries", entry.RetryCount),
                     ("$next", entry.NextAttemptAt.ToUnixTimeMilliseconds()), ("$error", entry.LastError), ("$blob", entry.BlobId?.ToString()),
                     ("$synced", entry.SyncedAt?.ToUnixTimeMilliseconds()), ("$interruption", row.Interruption),
-                    ("$recorded", entry.RecordedAt == default ? null : entry.RecordedAt.ToUnixTimeMilliseconds()), ("$unconfirmed", entry.OutcomeUnknown)).ExecuteNonQuery();
+                    ("$recorded", entry.RecordedAt == default ? null : entry.RecordedAt.ToUnixTimeMilliseconds()), ("$unconfirmed", entry.OutcomeUnknown),
+                    ("$trace", row.TraceParent)).ExecuteNonQuery();
             }
             return added;
         }, ct, "could not add the turns", rows.Count, oneStatement: false);
@@ -613,7 +618,8 @@ public sealed class SqliteJournal : IDialogueJournal
                 reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.GetString(3),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-                reader.IsDBNull(13) ? null : reader.GetString(13));
+                reader.IsDBNull(13) ? null : reader.GetString(13),
+                reader.IsDBNull(16) ? null : reader.GetString(16));
             entries.Add((reader.GetInt64(12), new JournalEntry(
                 turn,
                 (TurnState)reader.GetInt32(5),

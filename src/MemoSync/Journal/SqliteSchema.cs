@@ -46,7 +46,9 @@ internal static class SqliteSchema
         ALTER TABLE turns ADD COLUMN unconfirmed INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX turns_user_pending ON turns(user_id, seq) WHERE state = 0;
         """,
-        // 4: how far each followed file was read (memosync run --follow), and what tells that it is still the file read.
+        // 4: the trace the turn was recorded in (W3C traceparent), which its delivery continues, in whichever process.
+        "ALTER TABLE turns ADD COLUMN trace_parent TEXT;",
+        // 5: how far each followed file was read (memosync run --follow), and what tells that it is still the file read.
         """
         CREATE TABLE follow_checkpoints (
             path TEXT PRIMARY KEY,

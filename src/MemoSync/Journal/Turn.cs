@@ -13,6 +13,12 @@ public sealed record Turn(Guid Id, string UserId, string? SessionId, IReadOnlyLi
     /// <summary>Set when the assistant's message stops short: it then holds only what the person heard.</summary>
     public TurnInterruption? Interruption { get; init; }
 
+    /// <summary>
+    /// The trace the turn was recorded in, as a W3C <c>traceparent</c> (<see cref="System.Diagnostics.Activity.Id"/>), or null
+    /// outside a trace: its delivery, in this process or another one later, continues that trace.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>A new turn with a UUIDv7 id taken at <paramref name="time"/>'s now.</summary>
     public static Turn Create(string userId, string? sessionId, IReadOnlyList<ChatMessage> messages, TimeProvider time)
     {

@@ -19,7 +19,7 @@ public sealed class MemoryContextProvider
     // A timer fires a millisecond or two after it is due, and the turn resumes after that: the wait ends this much
     // earlier so that the whole call stays within the timeout.
     private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(3);
-    private readonly MemobaseClient _client;
+    private readonly IMemobaseClient _client;
     private readonly MemoryContextOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -29,7 +29,7 @@ public sealed class MemoryContextProvider
 
     /// <summary>Creates a provider reading through <paramref name="client"/>.</summary>
     /// <exception cref="ArgumentException">The options cannot work; the message names the option.</exception>
-    public MemoryContextProvider(MemobaseClient client, MemoryContextOptions options, TimeProvider time, ILogger<MemoryContextProvider> logger)
+    public MemoryContextProvider(IMemobaseClient client, MemoryContextOptions options, TimeProvider time, ILogger<MemoryContextProvider> logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);

@@ -1,12 +1,17 @@
-using System.Globalization;
-
 namespace MemoSync.Operations;
 
 /// <summary>How long synced turns stay in the journal, and how the daemon purges them without getting in delivery's way.</summary>
 public sealed record RetentionOptions
 {
-    /// <summary>Synced turns older than this are purged (<c>MEMOSYNC_RETENTION_DAYS</c>, default 30; 0 keeps them forever). Dead turns are never purged.</summary>
-    public int Days { get; init; } = 30;
+    /// <summary>The age <c>memosync run</c> and <c>memosync purge</c> take when none is set: 30 days.</summary>
+    public const int CommandDefaultDays = 30;
+
+    /// <summary>
+    /// Synced turns synced more than this many days ago are purged (<c>MEMOSYNC_RETENTION_DAYS</c>); null or 0 keeps them
+    /// forever. Null unless configured, so an application keeps its turns until it says otherwise; the commands take
+    /// <see cref="CommandDefaultDays"/>. Dead turns are never purged.
+    /// </summary>
+    public int? Days { get; init; }
 
     /// <summary>Turns deleted per transaction. Default 500: a batch holds the journal's write lock for a few milliseconds.</summary>
     public int BatchSize { get; init; } = 500;
@@ -17,17 +22,6 @@ public sealed record RetentionOptions
     /// <summary>How often the daemon looks for turns past the age. Default 1 h.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromHours(1);
 
-    /// <summary>The defaults with <c>MEMOSYNC_RETENTION_DAYS</c> over them, read by name from the settings (or the environment).</summary>
-    /// <exception cref="ArgumentException">The setting is not a whole number of days.</exception>
-    public static RetentionOptions FromSettings(Func<string, string?> setting)
-    {
-        ArgumentNullException.ThrowIfNull(setting);
-        if (setting("MEMOSYNC_RETENTION_DAYS") is not { Length: > 0 } text)
-        {
-            return new RetentionOptions();
-        }
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var days)
-            ? new RetentionOptions { Days = days }
-            : throw new ArgumentException($"MEMOSYNC_RETENTION_DAYS must be a whole number of days (0 keeps synced turns forever), got '{text}'");
-    }
+    /// <summary>These options, with <see cref="CommandDefaultDays"/> when no age was set.</summary>
+    public RetentionOptions OrCommandDefault() => Days is null ? this with { Days = CommandDefaultDays } : this;
 }

@@ -6,15 +6,21 @@ namespace MemoSync.Operations;
 
 /// <summary>
 /// Purges synced turns older than <see cref="RetentionOptions.Days"/> every <see cref="RetentionOptions.Interval"/>,
-/// in small batches with a pause between them, so delivery never waits behind a long delete. Dead turns stay.
+/// in small batches with a pause between them, so delivery never waits behind a long delete; nothing without an age.
+/// Dead turns stay.
 /// </summary>
 public sealed partial class RetentionService(IDialogueJournal journal, RetentionOptions options, TimeProvider time, ILogger<RetentionService> logger)
     : BackgroundService
 {
     /// <summary>Deletes every synced turn past the age, batch by batch; returns how many.</summary>
+    /// <exception cref="InvalidOperationException">No age is set.</exception>
     public async Task<long> PurgeOnceAsync(CancellationToken ct)
     {
-        var before = time.GetUtcNow() - TimeSpan.FromDays(options.Days);
+        if (options.Days is not ({ } days and > 0))
+        {
+            throw new InvalidOperationException("No retention age is set: synced turns are kept.");
+        }
+        var before = time.GetUtcNow() - TimeSpan.FromDays(days);
         long purged = 0;
         while (true)
         {
@@ -28,7 +34,7 @@ public sealed partial class RetentionService(IDialogueJournal journal, Retention
         }
         if (purged > 0)
         {
-            LogPurged(logger, purged, options.Days);
+            LogPurged(logger, purged, days);
         }
         return purged;
     }
@@ -36,7 +42,7 @@ public sealed partial class RetentionService(IDialogueJournal journal, Retention
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Days <= 0)
+        if (options.Days is null or <= 0)
         {
             return;
         }

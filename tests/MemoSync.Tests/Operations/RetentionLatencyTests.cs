@@ -39,7 +39,7 @@ public sealed class RetentionLatencyTests(ITestOutputHelper output) : IDisposabl
         await RecordAsync(recorders, 1);
         await Task.Delay(200);
 
-        var retention = new RetentionService(journal, new RetentionOptions(), TimeProvider.System, NullLogger<RetentionService>.Instance);
+        var retention = new RetentionService(journal, new RetentionOptions { Days = RetentionOptions.CommandDefaultDays }, TimeProvider.System, NullLogger<RetentionService>.Instance);
         var purging = Stopwatch.StartNew();
         var purge = Task.Run(() => retention.PurgeOnceAsync(CancellationToken.None));
         var deliveredBefore = worker.Statistics.SyncedCount;
