@@ -43,5 +43,32 @@ public sealed class FollowHostTests : IDisposable
         Assert.Single(await server.StoredTurnIdsAsync("bob"));
     }
 
+    [Fact]
+    public async Task A_file_in_a_folder_that_cannot_be_watched_is_looked_at_every_poll_interval()
+    {
+        await using var server = await RunningEmulator.StartAsync();
+        // No folder yet: the system has nothing to watch, so only the looks every PollInterval find the file.
+        var file = Path.Combine(_dir.Path, "later", "save_data.jsonl");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddMemoSync(o =>
+        {
+            o.MemobaseUrl = server.Emulator.BaseAddress.ToString();
+            o.MemobaseToken = RunningEmulator.Token;
+            o.UseSqlite(_dir.File("memosync.db"));
+            o.Follow.Files.Add(file);
+            o.Follow.DefaultUser = "ann";
+            o.Follow.PollInterval = TimeSpan.FromMilliseconds(100);
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.AppendAllTextAsync(file, """{"messages": [{"role": "user", "content": "hi"}], "synced": false, "retry_count": 0, "timestamp": "2024-12-04T10:30:00"}""" + "\n");
+        await server.WaitForBlobsAsync(1, TimeSpan.FromSeconds(60));
+        await host.StopAsync();
+
+        Assert.Single(await server.StoredTurnIdsAsync("ann"));
+    }
+
     public void Dispose() => _dir.Dispose();
 }
