@@ -39,6 +39,7 @@ internal sealed partial class JsonlFollower(string path, IFollowCheckpoints chec
             // Gone for now: a file held open keeps its rest for when the next one appears.
             return;
         }
+        var held = _file is null ? null : FileIdentity.Of(_file.SafeFileHandle);
         if (_file is null)
         {
             if (_at.FileId is { } before && id is not null && before != id)
@@ -48,7 +49,7 @@ internal sealed partial class JsonlFollower(string path, IFollowCheckpoints chec
             }
             _file = file;
         }
-        else if (FileIdentity.Of(_file.SafeFileHandle) is { } held && held == id)
+        else if (held is not null && held == id)
         {
             await file.DisposeAsync().ConfigureAwait(false);
         }
@@ -56,9 +57,18 @@ internal sealed partial class JsonlFollower(string path, IFollowCheckpoints chec
         {
             // Another file took the path: the rest of the one held open comes first. Where the system cannot tell files apart,
             // the one at the path is read on, and its length and bytes tell whether it is still the one read.
-            if (FileIdentity.Of(_file.SafeFileHandle) is { } old && id is not null)
+            if (held is not null && id is not null)
             {
-                await ReadAsync(_file, old, ct).ConfigureAwait(false);
+                try
+                {
+                    await ReadAsync(_file, held, ct).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // The next look opens the path again and still finds the old file's rest first.
+                    await file.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
                 LogRotated(path, _at.Lines);
                 _at = Start(id);
             }
