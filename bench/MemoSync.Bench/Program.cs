@@ -28,6 +28,14 @@ if (args is ["memory", ..])
     return await new MemoryRetrievalBenchmark(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000, Console.Out).RunAsync();
 }
 
+// dotnet run -c Release --project bench/MemoSync.Bench -- follow [runs] [directory]
+if (args is ["follow", ..])
+{
+    await new FollowBenchmark(args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "memosync-bench-follow"),
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, Console.Out).RunAsync();
+    return 0;
+}
+
 // dotnet run -c Release --project bench/MemoSync.Bench -- delivery [runs] [directory]
 if (args is ["delivery", ..])
 {

@@ -6,7 +6,7 @@ namespace MemoSync.TestSupport;
 public static class CliProcess
 {
     /// <summary>Settings a test must give explicitly: none is inherited from the machine running the tests.</summary>
-    private static readonly string[] Cleared = ["USER_ID", "MEMOSYNC_JOURNAL", "MEMOBASE_TOKEN", "MEMOBASE_URL", "MEMOBASE_SYNC_INTERVAL", "MEMOBASE_TIMEOUT", "MEMOSYNC_LANES", "MEMOSYNC_LEASE"];
+    private static readonly string[] Cleared = ["USER_ID", "MEMOSYNC_JOURNAL", "MEMOBASE_TOKEN", "MEMOBASE_URL", "MEMOBASE_SYNC_INTERVAL", "MEMOBASE_TIMEOUT", "MEMOSYNC_LANES", "MEMOSYNC_LEASE", "MEMOSYNC_FOLLOW"];
 
     /// <summary>Starts <c>memosync ARGS</c> with the given environment on top of a clean one (none of the settings MemoSync reads inherited).</summary>
     public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args) =>

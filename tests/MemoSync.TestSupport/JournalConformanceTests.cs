@@ -417,6 +417,24 @@ public abstract class JournalConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_follow_checkpoint_is_kept_per_path_and_each_save_replaces_the_one_before()
+    {
+        Assert.Null(await Journal.GetFollowCheckpointAsync("/data/save_data.jsonl"));
+        var first = new FollowCheckpoint("/data/save_data.jsonl", 499, 4, "254:0:11657660", new string('a', 64));
+        await Journal.SaveFollowCheckpointAsync(first);
+        await Journal.SaveFollowCheckpointAsync(new FollowCheckpoint("/other/save_data.jsonl", 10, 1, null, new string('c', 64)));
+        Assert.Equal(first, await Journal.GetFollowCheckpointAsync("/data/save_data.jsonl"));
+
+        // Past 2 GiB, and without a file identity: a system that does not tell one.
+        var later = new FollowCheckpoint("/data/save_data.jsonl", 5_000_000_000, 12_345, null, new string('b', 64));
+        await Journal.SaveFollowCheckpointAsync(later);
+
+        Assert.Equal(later, await Journal.GetFollowCheckpointAsync("/data/save_data.jsonl"));
+        Assert.Equal(new FollowCheckpoint("/other/save_data.jsonl", 10, 1, null, new string('c', 64)), await Journal.GetFollowCheckpointAsync("/other/save_data.jsonl"));
+        Assert.Null(await Journal.GetFollowCheckpointAsync("/data/save_data.jsonl.1"));
+    }
+
+    [Fact]
     public async Task Importing_the_same_lines_twice_adds_them_once_keeping_their_state()
     {
         ImportedTurn[] lines = [new(NewTurn(), Synced: false, RetryCount: 2, "hash-1"), new(NewTurn(), Synced: true, RetryCount: 0, "hash-2")];

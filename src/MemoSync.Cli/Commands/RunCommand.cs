@@ -24,7 +24,7 @@ internal static class RunCommand
     {
         var command = new Command("run", "Run the delivery daemon until SIGINT or SIGTERM, then print the statistics.")
         {
-            settings.Url, settings.Journal, settings.SyncInterval,
+            settings.Url, settings.Journal, settings.SyncInterval, settings.Follow, settings.User,
         };
         var operations = DaemonOperations.AddTo(command);
         command.SetAction(async (result, ct) =>
@@ -52,6 +52,10 @@ internal static class RunCommand
             }
             var engine = host.Services.GetRequiredService<DeliveryEngine>();
             Console.WriteLine($"memosync run: journal {journal}, Memobase {options.MemobaseUrl}, looking for turns of other processes every {options.Delivery.SyncInterval.TotalSeconds} s");
+            foreach (var file in options.Follow.Files)
+            {
+                Console.WriteLine($"memosync run: following {Path.GetFullPath(file)}");
+            }
             // Runs until the host stops, then disposes it: the engine has drained.
             await host.RunAsync(ct);
             Console.WriteLine(engine.Statistics.ToTable());

@@ -30,6 +30,12 @@ internal sealed class CliSettings
 
     public Option<string?> User { get; } = new("--user") { HelpName = "id", Description = "The user of lines without user_id (USER_ID)." };
 
+    public Option<string[]> Follow { get; } = new("--follow")
+    {
+        HelpName = "file",
+        Description = "Record each line an app appends to this file of the guide's JSONL, such as data/save_data.jsonl; may be given again (MEMOSYNC_FOLLOW).",
+    };
+
     /// <summary>Every source, in order; the flags given on <paramref name="result"/> last.</summary>
     public IConfiguration Load(ParseResult result)
     {
@@ -37,6 +43,10 @@ internal sealed class CliSettings
         Flag(result, Url, "MEMOBASE_URL", flags);
         Flag(result, Journal, "MEMOSYNC_JOURNAL", flags);
         Flag(result, User, "USER_ID", flags);
+        if (result.GetResult(Follow) is not null && result.GetValue(Follow) is { Length: > 0 } files)
+        {
+            flags["MEMOSYNC_FOLLOW"] = string.Join(Path.PathSeparator, files);
+        }
         if (result.GetResult(SyncInterval) is not null && result.GetValue(SyncInterval) is { } seconds)
         {
             flags["MEMOBASE_SYNC_INTERVAL"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -470,6 +470,20 @@ public sealed class PostgresJournal : IDialogueJournal
             ("hashes", marks.Select(m => m.ContentHash).ToArray()), ("ids", marks.Select(m => m.TurnId).ToArray()));
     }
 
+    // ---- following
+
+    /// <inheritdoc />
+    public async Task<FollowCheckpoint?> GetFollowCheckpointAsync(string path, CancellationToken ct = default) =>
+        (await QueryRowsAsync(JournalSql.GetFollowCheckpoint, row => FollowCheckpoint.Read(path, row), ct, ("path", path))).SingleOrDefault();
+
+    /// <inheritdoc />
+    public Task SaveFollowCheckpointAsync(FollowCheckpoint checkpoint, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return ExecuteAsync(JournalSql.SaveFollowCheckpoint, ct, ("path", checkpoint.Path), ("position", checkpoint.Position), ("lines", checkpoint.Lines),
+            ("file", checkpoint.FileId), ("tail", checkpoint.TailHash), ("now", Now()));
+    }
+
     // ---- plumbing
 
     private async Task<bool> ChangeAsync(string sql, CancellationToken ct, params (string, object?)[] parameters) =>

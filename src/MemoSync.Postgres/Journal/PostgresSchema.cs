@@ -50,6 +50,16 @@ internal static class PostgresSchema
         """,
         // 4: the trace the turn was recorded in (W3C traceparent), which its delivery continues, on whichever host.
         "ALTER TABLE turns ADD COLUMN trace_parent text;",
+        // 5: how far each followed file was read (memosync run --follow), as in the SQLite journal.
+        """
+        CREATE TABLE follow_checkpoints (
+            path text PRIMARY KEY,
+            position bigint NOT NULL,
+            lines integer NOT NULL,
+            file_id text,
+            tail_hash text NOT NULL,
+            saved_at timestamptz NOT NULL);
+        """,
     ];
 
     /// <summary>The version this MemoSync writes.</summary>

@@ -15,6 +15,8 @@ internal static class GuideSettings
     public const string Timeout = "MEMOBASE_TIMEOUT";
     public const string Lanes = "MEMOSYNC_LANES";
     public const string RetentionDays = "MEMOSYNC_RETENTION_DAYS";
+    public const string Follow = "MEMOSYNC_FOLLOW";
+    public const string User = "USER_ID";
 
     /// <summary>Sets every option <paramref name="configuration"/> has a value for.</summary>
     /// <exception cref="OptionsValidationException">A number of seconds is not one.</exception>
@@ -44,6 +46,17 @@ internal static class GuideSettings
         if (Seconds(configuration, Lease, allowZero: false) is { } lease)
         {
             options.Delivery = options.Delivery with { Lease = lease };
+        }
+        if (configuration[Follow] is { Length: > 0 } follow)
+        {
+            foreach (var file in follow.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                options.Follow.Files.Add(file);
+            }
+        }
+        if (configuration[User] is { Length: > 0 } user)
+        {
+            options.Follow.DefaultUser = user;
         }
         if (configuration[Lanes] is { Length: > 0 } lanes)
         {

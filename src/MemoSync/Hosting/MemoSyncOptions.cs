@@ -44,6 +44,9 @@ public sealed class MemoSyncOptions
     /// <summary>The thresholds of MemoSync's health checks.</summary>
     public Operations.HealthOptions Health { get; set; } = new();
 
+    /// <summary>Files of the guide's JSONL that an unchanged app appends to, followed while the host runs (<c>MEMOSYNC_FOLLOW</c>). Default none.</summary>
+    public Following.FollowOptions Follow { get; set; } = new();
+
     /// <summary>Keeps the journal in the SQLite file at <paramref name="path"/>.</summary>
     public MemoSyncOptions UseSqlite(string path)
     {
@@ -86,6 +89,7 @@ public sealed class MemoSyncOptions
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(Memory.MemoryContextOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(Operations.RetentionOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(Operations.HealthOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(Following.FollowOptions))]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The bound types' properties are kept by DynamicDependency.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The bound types hold no collections or generics to construct.")]
     internal void Read(IConfiguration configuration)

@@ -54,6 +54,10 @@ internal sealed class MemoSyncOptionsValidator(IEnumerable<IPostgresJournalOpene
         {
             failures.Add($"Memory: {memory}.");
         }
+        if (options.Follow.Validate() is { } follow)
+        {
+            failures.Add($"{follow}.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

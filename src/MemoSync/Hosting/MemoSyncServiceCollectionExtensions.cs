@@ -1,5 +1,6 @@
 using MemoSync.Delivery;
 using MemoSync.Dialogue;
+using MemoSync.Following;
 using MemoSync.Journal;
 using MemoSync.Memobase;
 using Microsoft.Extensions.Configuration;
@@ -66,6 +67,8 @@ public static class MemoSyncServiceCollectionExtensions
         {
             // Once, however often AddMemoSync is called: its options add up, its services do not.
             services.AddHostedService<DeliveryEngineService>();
+            // Started after the engine, so the first lines it records are delivered at once; idle when no file is to be followed.
+            services.AddHostedService<JsonlFollowService>();
             services.AddHostedService<JournalGaugesService>();
             services.AddHostedService(sp => new RetentionService(sp.GetRequiredService<IDialogueJournal>(), Options(sp).Retention,
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionService>>()));

@@ -3,10 +3,10 @@ namespace MemoSync.Journal;
 /// <summary>
 /// The durable record of turns and their sync state, by role: recording (<see cref="ITurnLog"/>), delivery
 /// (<see cref="IDeliveryLeases"/>), status and administration (<see cref="IJournalAdmin"/>), copying
-/// (<see cref="IJournalCopy"/>), and the signal that others changed it (<see cref="IJournalChanges"/>). A caller
-/// depends on the role it uses; a journal implements them all.
+/// (<see cref="IJournalCopy"/>), the signal that others changed it (<see cref="IJournalChanges"/>), and where followed files
+/// stand (<see cref="IFollowCheckpoints"/>). A caller depends on the role it uses; a journal implements them all.
 /// </summary>
-public interface IDialogueJournal : ITurnLog, IDeliveryLeases, IJournalAdmin, IJournalCopy, IJournalChanges, IAsyncDisposable;
+public interface IDialogueJournal : ITurnLog, IDeliveryLeases, IJournalAdmin, IJournalCopy, IJournalChanges, IFollowCheckpoints, IAsyncDisposable;
 
 /// <summary>The journal's status and administration role: what people look at and the repairs they make.</summary>
 public interface IJournalAdmin

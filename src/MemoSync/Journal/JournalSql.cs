@@ -58,6 +58,14 @@ internal static class JournalSql
     /// <summary>The <c>@n</c> latest turns that failed and are not synced, newest first.</summary>
     public const string RecentErrors = $"SELECT {Columns} FROM turns WHERE last_error IS NOT NULL AND state <> 1 ORDER BY seq DESC LIMIT @n";
 
+    public const string GetFollowCheckpoint = "SELECT position, lines, file_id, tail_hash FROM follow_checkpoints WHERE path = @path";
+
+    public const string SaveFollowCheckpoint = """
+        INSERT INTO follow_checkpoints (path, position, lines, file_id, tail_hash, saved_at) VALUES (@path, @position, @lines, @file, @tail, @now)
+        ON CONFLICT (path) DO UPDATE SET position = excluded.position, lines = excluded.lines, file_id = excluded.file_id,
+                                         tail_hash = excluded.tail_hash, saved_at = excluded.saved_at
+        """;
+
     /// <summary>The place of the journal's last turn, 0 when it has none.</summary>
     public const string LastSeq = "SELECT COALESCE(max(seq), 0) FROM turns";
 }

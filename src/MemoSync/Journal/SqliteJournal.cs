@@ -526,6 +526,25 @@ public sealed class SqliteJournal : IDialogueJournal
         Prepared(tx, "INSERT OR IGNORE INTO imports (hash, turn_id) VALUES ($hash, $id)", ("$hash", mark.ContentHash), ("$id", mark.TurnId.ToString()))
             .ExecuteNonQuery();
 
+    // ---- following
+
+    /// <inheritdoc />
+    public Task<FollowCheckpoint?> GetFollowCheckpointAsync(string path, CancellationToken ct = default) => Run(c =>
+    {
+        using var command = Command(c, JournalSql.GetFollowCheckpoint, ("@path", path));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? FollowCheckpoint.Read(path, reader) : null;
+    }, ct);
+
+    /// <inheritdoc />
+    public Task SaveFollowCheckpointAsync(FollowCheckpoint checkpoint, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return Grouped(tx => Prepared(tx, JournalSql.SaveFollowCheckpoint, ("@path", checkpoint.Path), ("@position", checkpoint.Position),
+            ("@lines", checkpoint.Lines), ("@file", checkpoint.FileId), ("@tail", checkpoint.TailHash), ("@now", Now())).ExecuteNonQuery(),
+            ct, "could not keep the follow checkpoint");
+    }
+
     // ---- plumbing
 
     private Task<bool> Change(string sql, CancellationToken ct, params (string, object?)[] parameters) =>

@@ -48,6 +48,16 @@ internal static class SqliteSchema
         """,
         // 4: the trace the turn was recorded in (W3C traceparent), which its delivery continues, in whichever process.
         "ALTER TABLE turns ADD COLUMN trace_parent TEXT;",
+        // 5: how far each followed file was read (memosync run --follow), and what tells that it is still the file read.
+        """
+        CREATE TABLE follow_checkpoints (
+            path TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            lines INTEGER NOT NULL,
+            file_id TEXT,
+            tail_hash TEXT NOT NULL,
+            saved_at INTEGER NOT NULL) WITHOUT ROWID;
+        """,
     ];
 
     public static int Version => Migrations.Length;

@@ -14,13 +14,20 @@ public sealed class GuideJsonlImporter(IDialogueJournal journal, TurnLimits limi
     /// Only the input failing (a read error) or the journal failing stops an import; the good lines read before are
     /// imported first.
     /// </remarks>
-    public async Task<ImportReport> ImportAsync(Stream input, string? defaultUser, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    public Task<ImportReport> ImportAsync(Stream input, string? defaultUser, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        return ImportAsync(new GuideJsonlReader(input, defaultUser, limits), progress, ct);
+    }
+
+    /// <summary>Imports the lines <paramref name="reader"/> reads, as it was set up (from a place in a file, complete lines only).</summary>
+    /// <remarks><inheritdoc cref="ImportAsync(Stream, string?, IProgress{ImportProgress}?, CancellationToken)" path="/remarks"/></remarks>
+    public async Task<ImportReport> ImportAsync(GuideJsonlReader reader, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
         var bad = new List<BadLine>();
         var batch = new List<ImportedTurn>(BatchSize);
         var (added, good) = (0, 0);
-        var reader = new GuideJsonlReader(input, defaultUser, limits);
         var storing = false;
         try
         {

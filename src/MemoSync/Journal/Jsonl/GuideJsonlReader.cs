@@ -27,6 +27,15 @@ public sealed class GuideJsonlReader(Stream input, string? defaultUser, TurnLimi
     /// <summary>Fields the format does not name, each with the number of good lines that had it; they are ignored.</summary>
     public IReadOnlyDictionary<string, int> UnknownFields => _unknownFields;
 
+    /// <summary>
+    /// When true, a last line without its newline is left unread (neither counted nor returned): a file still being
+    /// written is read so, and that line is read once its newline has come. Default false: the input's end ends the line.
+    /// </summary>
+    public bool CompleteLinesOnly { get; init; }
+
+    /// <summary>Bytes up to and including the last newline read: where the next complete line starts.</summary>
+    public long CompleteLineBytes { get; private set; }
+
     /// <summary>Every non-blank line, in order.</summary>
     public async IAsyncEnumerable<GuideLine> ReadAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -59,6 +68,7 @@ public sealed class GuideJsonlReader(Stream input, string? defaultUser, TurnLimi
                     done.Add(finished);
                 }
                 start = end + 1;
+                CompleteLineBytes = BytesRead - read + start;
             }
             foreach (var finished in done)
             {
@@ -66,7 +76,7 @@ public sealed class GuideJsonlReader(Stream input, string? defaultUser, TurnLimi
             }
             done.Clear();
         }
-        if (!line.IsEmpty && Finish(line, parser) is { } last)
+        if (!CompleteLinesOnly && !line.IsEmpty && Finish(line, parser) is { } last)
         {
             yield return last;
         }
