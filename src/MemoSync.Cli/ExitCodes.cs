@@ -1,6 +1,6 @@
 namespace MemoSync.Cli;
 
-/// <summary>What <c>memosync</c> exits with; the README lists them.</summary>
+/// <summary>What <c>memosync</c> exits with; docs/COMMANDS.md lists them.</summary>
 internal static class ExitCodes
 {
     /// <summary>Done.</summary>
