@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using MemoSync.Dialogue;
 using MemoSync.Journal;
+using MemoSync.Operations;
 using MemoSync.Memobase.Models;
 
 // Drives a journal from its own process so tests can kill it, or run two at once, for real. DB is a journal
@@ -11,6 +14,8 @@ using MemoSync.Memobase.Models;
 //                              millisecond (a delivery to a fast Memobase) and marks it synced, until none is due;
 //                              prints "OWNER ID" per claim
 //   hold DB OWNER LEASE_MS     claims one batch, prints its ids, then waits to be killed
+//   traced DB TRACEPARENT      records one turn of alice with DialogueRecorder inside a span whose parent is TRACEPARENT,
+//                              and no delivery engine; prints "recorded SPAN_ID TURN_ID", SPAN_ID that of memosync.turn.record
 var (mode, path) = (args[0], args[1]);
 await using var journal = JournalLocation.Parse(path).Open();
 var output = Console.Out;
@@ -83,6 +88,25 @@ switch (mode)
         }
         Say("held");
         await Task.Delay(Timeout.Infinite);
+        break;
+    case "traced":
+        using (var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is MemoSyncTracing.SourceName or "MemoSync.JournalProbe",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        })
+        {
+            ActivitySource.AddActivityListener(listener);
+            using var source = new ActivitySource("MemoSync.JournalProbe");
+            using var request = source.StartActivity("request", ActivityKind.Server, ActivityContext.Parse(args[2], null))!;
+            ActivitySpanId recording = default;
+            listener.ActivityStopped = activity => recording = activity.OperationName == "memosync.turn.record" ? activity.SpanId : recording;
+            var recorder = new DialogueRecorder(journal, null, "alice", "s1", TimeProvider.System);
+            recorder.AddUserMessage("question");
+            recorder.AddAssistantMessage("answer");
+            var recorded = await recorder.FinalizeTurnAsync();
+            Say($"recorded {recording} {recorded!.Id}");
+        }
         break;
     default:
         Console.Error.WriteLine($"unknown mode {mode}");

@@ -8,36 +8,21 @@ using MemoSync.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Trace;
 
 namespace MemoSync.Tests.Hosting;
 
 /// <summary>
-/// The spans of a turn: recorded in the application's trace, each delivery attempt a child of the recording (also when
-/// another engine delivers it later, from the context stored with the turn), Memobase's requests under the attempt.
+/// The spans of a turn, as an application's OpenTelemetry tracer exports them: recorded in the application's trace, each
+/// delivery attempt a child of the recording (also when another process recorded it, from the context stored with the
+/// turn), Memobase's requests under the attempt.
 /// </summary>
 public sealed class TracingTests : IDisposable
 {
-    private static readonly ActivitySource App = new("MemoSync.Tests.App");
+    private const string AppSource = "MemoSync.Tests.App";
+    private static readonly ActivitySource App = new(AppSource);
     private readonly TempDirectory _dir = new();
-    private readonly List<Activity> _spans = [];
-    private readonly ActivityListener _listener;
-
-    public TracingTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is MemoSyncTracing.SourceName or "MemoSync.Tests.App" or "System.Net.Http",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                lock (_spans)
-                {
-                    _spans.Add(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
+    private readonly List<Activity> _exported = [];
 
     private IHost Build(string url)
     {
@@ -47,15 +32,28 @@ public sealed class TracingTests : IDisposable
             ["MEMOBASE_URL"] = url, ["MEMOBASE_TOKEN"] = RunningEmulator.Token, ["MEMOSYNC_JOURNAL"] = _dir.File("memosync.db"),
         });
         builder.Services.AddMemoSync(builder.Configuration);
+        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing
+            .AddSource(MemoSyncTracing.SourceName, AppSource, "System.Net.Http")
+            .AddInMemoryExporter(_exported));
         return builder.Build();
     }
 
-    /// <summary>The spans of <paramref name="trace"/> so far (other tests' spans run in their own traces).</summary>
+    /// <summary>The exported spans of <paramref name="trace"/> (other tests' spans are in traces of their own).</summary>
     private List<Activity> Spans(ActivityTraceId trace)
     {
-        lock (_spans)
+        lock (_exported)
         {
-            return _spans.Where(s => s.TraceId == trace).ToList();
+            return _exported.Where(s => s.TraceId == trace).ToList();
+        }
+    }
+
+    private static async Task UntilSyncedAsync(IHost host, int turns)
+    {
+        var engine = host.Services.GetRequiredService<DeliveryEngine>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (engine.Statistics.SyncedCount < turns)
+        {
+            await Task.Delay(20, deadline.Token);
         }
     }
 
@@ -75,6 +73,7 @@ public sealed class TracingTests : IDisposable
             recorder.AddAssistantMessage("answer");
             turn = await recorder.FinalizeTurnAsync();
         }
+        await UntilSyncedAsync(host, 1);
         await host.StopAsync();
 
         var spans = Spans(trace);
@@ -90,41 +89,30 @@ public sealed class TracingTests : IDisposable
     }
 
     [Fact]
-    public async Task A_turn_delivered_later_by_another_engine_continues_the_trace_it_was_recorded_in()
+    public async Task A_turn_recorded_by_another_process_is_delivered_here_in_the_trace_it_was_recorded_in()
     {
-        ActivityTraceId trace;
-        ActivitySpanId recording;
-        // Recorded while Memobase is away and no engine runs: the turn waits in the journal with its trace.
-        await using (var journal = SqliteJournal.Open(new SqliteJournalOptions { Path = _dir.File("memosync.db") }))
+        var trace = ActivityTraceId.CreateRandom();
+        var caller = ActivitySpanId.CreateRandom();
+        // The recording application: its own process, no delivery engine, Memobase not even configured.
+        string[] said;
+        using (var recorder = new ProbeProcess("traced", _dir.File("memosync.db"), $"00-{trace}-{caller}-01"))
         {
-            using var request = App.StartActivity("POST /chat")!;
-            trace = request.TraceId;
-            var recorder = new DialogueRecorder(journal, null, "alice", "s1", TimeProvider.System);
-            recorder.AddUserMessage("question");
-            recorder.AddAssistantMessage("answer");
-            await recorder.FinalizeTurnAsync();
-            recording = Assert.Single(Spans(trace), s => s.OperationName == "memosync.turn.record").SpanId;
+            Assert.Equal(0, await recorder.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            said = Assert.Single(recorder.Lines, l => l.StartsWith("recorded ", StringComparison.Ordinal)).Split(' ');
         }
 
         await using var server = await RunningEmulator.StartAsync();
         using var host = Build(server.Emulator.BaseAddress.ToString());
         await host.StartAsync();
-        var engine = host.Services.GetRequiredService<DeliveryEngine>();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (engine.Statistics.SyncedCount < 1)
-        {
-            await Task.Delay(20, deadline.Token);
-        }
+        await UntilSyncedAsync(host, 1);
         await host.StopAsync();
 
         var attempt = Assert.Single(Spans(trace), s => s.OperationName == "memosync.turn.deliver");
-        Assert.Equal(recording, attempt.ParentSpanId);
         Assert.Contains(attempt.Events, e => e.Name == "memosync.synced");
+        Assert.NotEqual(caller.ToString(), said[1]);
+        Assert.Equal(said[1], attempt.ParentSpanId.ToString());
+        Assert.Equal(said[2], attempt.GetTagItem(MemoSyncTracing.TurnIdTag));
     }
 
-    public void Dispose()
-    {
-        _listener.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _dir.Dispose();
 }
