@@ -325,6 +325,10 @@ public sealed class SqliteJournal : IDialogueJournal
     public Task<int> RequeueDeadAsync(CancellationToken ct = default) => Grouped(tx => Prepared(tx, JournalSql.RequeueDead, ("@now", Now())).ExecuteNonQuery(), ct);
 
     /// <inheritdoc />
+    public Task<int> RequeueDeadAsync(string userId, CancellationToken ct = default) =>
+        Grouped(tx => Prepared(tx, JournalSql.RequeueDeadOfUser, ("@now", Now()), ("@user", userId)).ExecuteNonQuery(), ct);
+
+    /// <inheritdoc />
     public Task<bool> RequeueAsync(Guid turnId, CancellationToken ct = default) => Change(JournalSql.Requeue, ct, ("@id", turnId.ToString()), ("@now", Now()));
 
     /// <inheritdoc />
@@ -370,6 +374,30 @@ public sealed class SqliteJournal : IDialogueJournal
     /// <inheritdoc />
     public Task<IReadOnlyList<JournalEntry>> ListAsync(TurnState? state, int limit, CancellationToken ct = default) =>
         Run<IReadOnlyList<JournalEntry>>(c => Read(c, JournalSql.List, ("@state", (int?)state), ("@limit", limit)), ct);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<JournalEntry>> ListUserTurnsAsync(string userId, TurnState? state, int limit, CancellationToken ct = default) =>
+        Run<IReadOnlyList<JournalEntry>>(c => Read(c, JournalSql.ListUserTurns, ("@user", userId), ("@state", (int?)state), ("@limit", limit)), ct);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<UserSummary>> ListUsersAsync(UserQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return Run<IReadOnlyList<UserSummary>>(c =>
+        {
+            using var command = Command(c, JournalSql.Users(query.Sort, query.Descending), ("@pattern", query.Pattern), ("@limit", query.Limit));
+            using var reader = command.ExecuteReader();
+            var users = new List<UserSummary>();
+            while (reader.Read())
+            {
+                users.Add(new UserSummary(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), Time(reader, 4), Time(reader, 5)));
+            }
+            return users;
+        }, ct);
+    }
+
+    private static DateTimeOffset? Time(SqliteDataReader reader, int column) =>
+        reader.IsDBNull(column) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(column));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<JournalEntry>> ListAfterAsync(Guid? after, int limit, CancellationToken ct = default) =>
