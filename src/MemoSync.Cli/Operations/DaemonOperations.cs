@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace MemoSync.Cli.Operations;
 
-/// <summary>What <c>memosync run</c> adds for production: systemd notify and watchdog, the readiness probe, retention (<c>MEMOSYNC_RETENTION_DAYS</c>), the rotated log file, and the metrics endpoint.</summary>
+/// <summary>What <c>memosync run</c> adds for production: systemd notify and watchdog, the readiness probe, retention (<c>MEMOSYNC_RETENTION_DAYS</c>), the rotated log file, the metrics endpoint, and the dashboard.</summary>
 internal sealed class DaemonOperations
 {
     private readonly Option<int?> _metricsPort = new("--metrics-port")
@@ -39,6 +39,8 @@ internal sealed class DaemonOperations
         Validators = { r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--log-keep must be 1 or more"); } } },
     };
 
+    private DaemonDashboard _dashboard = null!;
+
     /// <summary>Adds the operations options to <paramref name="command"/>.</summary>
     public static DaemonOperations AddTo(Command command)
     {
@@ -48,6 +50,7 @@ internal sealed class DaemonOperations
         {
             command.Options.Add(option);
         }
+        operations._dashboard = DaemonDashboard.AddTo(command);
         return operations;
     }
 
@@ -74,6 +77,7 @@ internal sealed class DaemonOperations
         {
             builder.Services.AddMemoSyncMetrics(port, result.GetValue(_metricsAddress)!);
         }
+        _dashboard.Configure(builder, result);
         builder.Services.AddHostedService<StartupProbe>();
         try
         {

@@ -23,7 +23,7 @@ internal static class Charts
         var total = minutes.Sum(m => m.Delivered);
         var svg = Frame("delivered", "Delivered per minute, last hour",
             string.Create(CultureInfo.InvariantCulture, $"{total} turns delivered in the last hour; busiest minute {counts.DefaultIfEmpty(0).Max():0}; this minute {counts.LastOrDefault():0}."),
-            top, v => v.ToString("0", CultureInfo.InvariantCulture), minutes.Count);
+            top, v => v.ToString("0.#", CultureInfo.InvariantCulture), minutes.Count);
         var slot = minutes.Count == 0 ? 0 : (double)PlotWidth / minutes.Count;
         for (var i = 0; i < minutes.Count; i++)
         {
