@@ -307,14 +307,15 @@ internal sealed class DashboardHandlers
         await context.Response.WriteAsync(html, context.RequestAborted);
     }
 
-    /// <summary>Headers every page carries: nothing from elsewhere, never framed, never cached, no referrer.</summary>
+    /// <summary>Headers every page carries: nothing from elsewhere, never framed, never cached, no referrer to other sites.</summary>
     private static void Secure(HttpResponse response)
     {
         response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers.XFrameOptions = "DENY";
         response.Headers.CacheControl = "no-store";
-        response.Headers["Referrer-Policy"] = "no-referrer";
+        // Same-origin: a browser that sends no referrer sends "Origin: null" with a form, which the cross-site check refuses.
+        response.Headers["Referrer-Policy"] = "same-origin";
     }
 
     private void LogRefused(HttpContext context, string reason)

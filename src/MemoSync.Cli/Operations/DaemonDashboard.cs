@@ -3,10 +3,7 @@ using System.Net;
 using MemoSync.Dashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -64,6 +61,8 @@ internal sealed class DaemonDashboard
             throw new CliFailure(ExitCodes.BadSetting,
                 $"The dashboard at {endpoint} is not on loopback, so every page needs a sign-in: set {TokenSetting}, or listen on 127.0.0.1.");
         }
+        // A line per request would drown the daemon's log; the web host's warnings and errors are kept.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddHostedService(daemon => new DashboardServer(endpoint, token, daemon));
     }
 
@@ -75,8 +74,9 @@ internal sealed class DaemonDashboard
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             var builder = WebApplication.CreateSlimBuilder();
-            // The dashboard logs through the daemon's logger; the web host's own start-up chatter is not wanted there.
-            builder.Logging.ClearProviders();
+            // The web host logs through the daemon's logger (its errors belong in the daemon's log), without its start-up chatter.
+            builder.Services.AddSingleton(daemon.GetRequiredService<ILoggerFactory>());
+            builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
             builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
             _app = builder.Build();
             _app.MapGet("/", (RequestDelegate)(context =>
@@ -90,7 +90,7 @@ internal sealed class DaemonDashboard
                 o.Services = daemon;
             });
             await _app.StartAsync(cancellationToken);
-            var listening = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            var listening = _app.Urls.First();
             Console.WriteLine($"memosync run: dashboard at {listening}{MemoSyncDashboardEndpointRouteBuilderExtensions.DefaultPrefix}/");
         }
 

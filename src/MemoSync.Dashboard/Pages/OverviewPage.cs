@@ -107,8 +107,7 @@ internal static class OverviewPage
             return;
         }
         html.Append("""<section aria-labelledby="errors-heading"><h2 id="errors-heading">Latest errors</h2><div class="scroll"><table><thead><tr><th scope="col">User</th><th scope="col">State</th><th scope="col">Attempts</th><th scope="col">Error</th></tr></thead><tbody>""");
-        // Newest first; a turn id is a UUIDv7, so its text sorts by time.
-        foreach (var error in journal.RecentErrors.OrderByDescending(e => e.TurnId.ToString(), StringComparer.Ordinal))
+        foreach (var error in journal.RecentErrors)
         {
             html.Append($"""<tr><td><a href="{page.Prefix}/user?id={Html.Q(error.UserId)}">{Html.E(error.UserId)}</a></td><td>{TurnsTable.State(error.State)}</td><td>{error.RetryCount}</td><td class="error">{Html.E(error.Error)}</td></tr>""");
         }

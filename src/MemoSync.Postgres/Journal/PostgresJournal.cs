@@ -349,7 +349,6 @@ public sealed class PostgresJournal : IDialogueJournal
         var oldestPending = reader.IsDBNull(0) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(0);
         await reader.NextResultAsync(ct);
         var errors = (await ReadEntriesAsync(reader, ct))
-            .AsEnumerable().Reverse()
             .Select(e => new TurnError(e.Turn.Id, e.Turn.UserId, e.State, e.RetryCount, e.LastError!))
             .ToList();
         return new JournalStatus(users.Sum(u => u.Pending), users.Sum(u => u.Synced), users.Sum(u => u.Dead), oldestPending, users, errors);

@@ -60,7 +60,7 @@ internal static class JournalSql
     public static string Users(UserSort sort, bool descending) => $"""
         SELECT user_id, count(*) FILTER (WHERE state = 0), count(*) FILTER (WHERE state = 1), count(*) FILTER (WHERE state = 2),
                max(synced_at), min(timestamp) FILTER (WHERE state = 0)
-        FROM turns WHERE @pattern IS NULL OR lower(user_id) LIKE @pattern ESCAPE ''
+        FROM turns WHERE @pattern IS NULL OR lower(user_id) LIKE @pattern ESCAPE '!'
         GROUP BY user_id ORDER BY {(int)sort + 1} {(descending ? "DESC" : "ASC")} NULLS LAST, 1 LIMIT @limit
         """;
 

@@ -226,12 +226,13 @@ public sealed class SqliteJournal : IDialogueJournal
                 return new ClaimedTurns([], nextDue);
             }
             // A turn still named for an owner (whose lease ran out) may have been sent by it: its outcome is unknown.
+            // RETURNING has no ORDER BY: the claimed rows are put back in the journal's order.
             var claimed = Read(Prepared(tx, $"""
                 UPDATE turns SET lease_owner = $owner, lease_until = $until, unconfirmed = unconfirmed OR lease_owner IS NOT NULL
                 WHERE seq IN (SELECT value FROM json_each($seqs))
                 RETURNING {JournalSql.Columns}
                 """, ("$owner", lease.Owner), ("$until", now + (long)lease.Duration.TotalMilliseconds),
-                ("$seqs", JsonSerializer.Serialize(due, SeqJsonContext.Default.ListInt64))));
+                ("$seqs", JsonSerializer.Serialize(due, SeqJsonContext.Default.ListInt64)))).OrderBy(e => e.Seq).ToList();
             return new ClaimedTurns(claimed, nextDue);
         }, ct, weight: max, oneStatement: false);
     }
@@ -420,7 +421,6 @@ public sealed class SqliteJournal : IDialogueJournal
         using var oldest = Command(c, JournalSql.OldestPending);
         var oldestPending = oldest.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
         var errors = Read(c, JournalSql.RecentErrors, ("@n", recentErrors))
-            .AsEnumerable().Reverse()
             .Select(e => new TurnError(e.Turn.Id, e.Turn.UserId, e.State, e.RetryCount, e.LastError!))
             .ToList();
         return new JournalStatus(users.Sum(u => u.Pending), users.Sum(u => u.Synced), users.Sum(u => u.Dead), oldestPending, users, errors);
@@ -613,7 +613,7 @@ public sealed class SqliteJournal : IDialogueJournal
     private static List<JournalEntry> Read(SqliteCommand command)
     {
         using var reader = command.ExecuteReader();
-        var entries = new List<(long Seq, JournalEntry Entry)>();
+        var entries = new List<JournalEntry>();
         while (reader.Read())
         {
             var turn = TurnRow.ToTurn(
@@ -623,7 +623,7 @@ public sealed class SqliteJournal : IDialogueJournal
                 reader.GetString(3),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
                 reader.IsDBNull(13) ? null : reader.GetString(13));
-            entries.Add((reader.GetInt64(12), new JournalEntry(
+            entries.Add(new JournalEntry(
                 turn,
                 (TurnState)reader.GetInt32(5),
                 reader.GetInt32(6),
@@ -637,10 +637,9 @@ public sealed class SqliteJournal : IDialogueJournal
                 // A row from before recorded_at was kept counts from its own time.
                 RecordedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.IsDBNull(14) ? reader.GetInt64(4) : reader.GetInt64(14)),
                 OutcomeUnknown = reader.GetBoolean(15),
-            }));
+            });
         }
-        // RETURNING has no ORDER BY: claimed rows are put back in the journal's order here.
-        return entries.OrderBy(e => e.Seq).Select(e => e.Entry).ToList();
+        return entries;
     }
 
     private static JournalUnavailableException Unavailable(string path, string what, Exception e)

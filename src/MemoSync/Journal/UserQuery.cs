@@ -7,9 +7,9 @@ namespace MemoSync.Journal;
 /// <param name="Limit">At most this many users.</param>
 public sealed record UserQuery(string? Search = null, UserSort Sort = UserSort.UserId, bool Descending = false, int Limit = 200)
 {
-    /// <summary>The <c>LIKE</c> pattern for <see cref="Search"/> (escaped with <c>\</c>), or null for all users.</summary>
+    /// <summary>The <c>LIKE</c> pattern for <see cref="Search"/> (its wildcards escaped with <c>!</c>), or null for all users.</summary>
     internal string? Pattern => string.IsNullOrEmpty(Search)
         ? null
-        : "%" + Search.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
-            .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        : "%" + Search.ToLowerInvariant().Replace("!", "!!", StringComparison.Ordinal).Replace("%", "!%", StringComparison.Ordinal)
+            .Replace("_", "!_", StringComparison.Ordinal) + "%";
 }
