@@ -35,7 +35,7 @@ internal static class Html
 
     /// <summary>A latency: milliseconds under a second, seconds under a minute, then as <see cref="Age"/>.</summary>
     public static string Latency(TimeSpan span) =>
-        span.TotalMilliseconds < 1000 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalMilliseconds:0} ms")
+        span.TotalMilliseconds < 1000 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalMilliseconds:0.#} ms")
         : span.TotalSeconds < 60 ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.0} s")
         : Age(span);
 }
