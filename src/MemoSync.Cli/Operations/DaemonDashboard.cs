@@ -14,7 +14,8 @@ namespace MemoSync.Cli.Operations;
 /// <c>memosync run --dashboard</c>: the web dashboard on its own Kestrel listener, loopback unless told otherwise
 /// (<c>--dashboard-address</c>, <c>MEMOSYNC_DASHBOARD_ADDRESS</c>), signed in to with <c>MEMOSYNC_DASHBOARD_TOKEN</c>.
 /// The token does not fall back to the Memobase token: a browser's sign-in must never hold the key to every user's
-/// memory. An address other than loopback needs the token, since every page then asks for it.
+/// memory. An address other than loopback needs the token, since every page then asks for it, whichever address a
+/// request arrives on.
 /// </summary>
 internal sealed class DaemonDashboard
 {
@@ -73,11 +74,13 @@ internal sealed class DaemonDashboard
 
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            // The web host logs through the daemon's logger (its errors belong in the daemon's log), without its start-up chatter.
+            // The least a web server takes (Kestrel's core and routing, no configuration sources, no HTTPS): it lives in the daemon's memory.
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(endpoint));
+            builder.Services.AddRoutingCore();
+            // The web host logs through the daemon's logger (its errors belong in the daemon's log), without repeating its start-up lines.
             builder.Services.AddSingleton(daemon.GetRequiredService<ILoggerFactory>());
             builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-            builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
             _app = builder.Build();
             _app.MapGet("/", (RequestDelegate)(context =>
             {
@@ -87,6 +90,8 @@ internal sealed class DaemonDashboard
             _app.MapMemoSyncDashboard(configure: o =>
             {
                 o.Token = token;
+                // Listening beyond loopback, even a request that arrives on loopback (a proxy's, say) must sign in.
+                o.PagesRequireToken = !IPAddress.IsLoopback(endpoint.Address);
                 o.Services = daemon;
             });
             await _app.StartAsync(cancellationToken);

@@ -9,6 +9,12 @@
   }
   const every = Number(live.dataset.interval) || 2000;
   const refresh = async () => {
+    // Replacing the part a keyboard user is in would throw their focus back to the top of the page.
+    if (live.contains(document.activeElement)) {
+      status.textContent = 'Not refreshed while the focus is in it.';
+      setTimeout(refresh, every);
+      return;
+    }
     try {
       const response = await fetch(live.dataset.refresh, { credentials: 'same-origin', cache: 'no-store' });
       if (!response.ok) {
