@@ -1,18 +1,18 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.RegularExpressions;
+using System.Net;
+using System.Net.Sockets;
 using MemoSync.Emulator;
 
 namespace MemoSync.Bench;
 
 /// <summary>
 /// What the dashboard costs the daemon: <c>memosync run</c> (a child process) without it and with it
-/// (<c>--dashboard-address 127.0.0.1:0</c>), side by side in each run, in alternating order. Its resident memory idle on an
+/// (<c>MEMOSYNC_DASHBOARD_ADDRESS</c> on a free loopback port), side by side in each run, in alternating order. Its resident memory idle on an
 /// empty journal after 5 s, then with the overview open for 10 s (the page and its assets loaded, the live part fetched
 /// every 2 s as the page's script does); and the time it takes to drain a backlog of 10,000 turns of 1,000 users, with
 /// the overview open all along.
 /// </summary>
-internal sealed partial class DashboardBenchmark(string directory, int runs, bool native, TextWriter output)
+internal sealed class DashboardBenchmark(string directory, int runs, bool native, TextWriter output)
 {
     private const int Backlog = 10_000;
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
@@ -31,7 +31,7 @@ internal sealed partial class DashboardBenchmark(string directory, int runs, boo
             foreach (var dashboard in run % 2 == 1 ? new[] { false, true } : [true, false])
             {
                 var name = dashboard ? "dashboard on" : "dashboard off";
-                var lines = new ConcurrentQueue<string>();
+                var port = FreePort();
                 await using (var emulator = await MemobaseEmulator.StartAsync(new EmulatorOptions { Port = 0, AccessToken = DeliveryBenchmark.Token }))
                 {
                     var (idle, viewed) = await daemons.WithDaemonAsync(build, emulator, "idle.db", 0, async daemon =>
@@ -43,27 +43,27 @@ internal sealed partial class DashboardBenchmark(string directory, int runs, boo
                             return (idle, 0.0);
                         }
                         using var stop = new CancellationTokenSource(Viewed);
-                        await ViewAsync(await AddressAsync(daemon, lines), stop.Token);
+                        await ViewAsync(await ListeningAsync(daemon, port), stop.Token);
                         return (idle, Daemon.Memory(daemon).Rss);
-                    }, environment: Settings(dashboard), lastLines: lines);
+                    }, environment: Settings(dashboard, port));
                     results.Add($"{build.Name}: idle RSS (MiB), {name}", idle);
                     if (dashboard)
                     {
                         results.Add($"{build.Name}: RSS (MiB) after the overview was open {Viewed.TotalSeconds} s", viewed);
                     }
                 }
-                lines = new ConcurrentQueue<string>();
+                port = FreePort();
                 await using (var emulator = await MemobaseEmulator.StartAsync(new EmulatorOptions { Port = 0, AccessToken = DeliveryBenchmark.Token }))
                 {
                     var seconds = await daemons.WithDaemonAsync(build, emulator, "backlog.db", Backlog, async daemon =>
                     {
                         using var stop = new CancellationTokenSource();
-                        var view = dashboard ? ViewAsync(await AddressAsync(daemon, lines), stop.Token) : Task.CompletedTask;
+                        var view = dashboard ? ViewAsync(await ListeningAsync(daemon, port), stop.Token) : Task.CompletedTask;
                         var drained = await DeliveryBenchmark.UntilDeliveredAsync(emulator, daemon, Backlog);
                         await stop.CancelAsync();
                         await view;
                         return drained;
-                    }, environment: Settings(dashboard), lastLines: lines);
+                    }, environment: Settings(dashboard, port));
                     results.Add($"{build.Name}: drain {Backlog} turns (s), {name}{(dashboard ? ", overview open" : "")}", seconds);
                 }
             }
@@ -72,25 +72,34 @@ internal sealed partial class DashboardBenchmark(string directory, int runs, boo
         results.Print(output, runs);
     }
 
-    private static Dictionary<string, string> Settings(bool dashboard) =>
-        dashboard ? new() { ["MEMOSYNC_DASHBOARD_ADDRESS"] = "127.0.0.1:0" } : [];
+    private static Dictionary<string, string> Settings(bool dashboard, int port) =>
+        dashboard ? new() { ["MEMOSYNC_DASHBOARD_ADDRESS"] = $"127.0.0.1:{port}" } : [];
 
-    /// <summary>The dashboard's address, from the line the daemon prints once it listens.</summary>
-    private static async Task<Uri> AddressAsync(Process daemon, ConcurrentQueue<string> lines)
+    /// <summary>The dashboard's address on a port free now, and a wait until the daemon answers there.</summary>
+    private static async Task<Uri> ListeningAsync(Process daemon, int port)
     {
+        var root = new Uri($"http://127.0.0.1:{port}/memosync/");
+        using var http = new HttpClient();
         var watch = Stopwatch.StartNew();
         while (true)
         {
-            if (lines.Select(l => DashboardLine().Match(l)).FirstOrDefault(m => m.Success) is { } match)
+            try
             {
-                return new Uri(match.Groups[1].Value);
+                (await http.GetAsync(root)).EnsureSuccessStatusCode();
+                return root;
             }
-            if (daemon.HasExited || watch.Elapsed > TimeSpan.FromSeconds(60))
+            catch (HttpRequestException) when (!daemon.HasExited && watch.Elapsed < TimeSpan.FromMinutes(2))
             {
-                throw new InvalidOperationException("memosync run did not say where its dashboard is");
+                await Task.Delay(50);
             }
-            await Task.Delay(50);
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>What a browser with the overview open asks for: the page and its assets, then the live part every 2 s.</summary>
@@ -114,7 +123,4 @@ internal sealed partial class DashboardBenchmark(string directory, int runs, boo
             // The page was closed.
         }
     }
-
-    [GeneratedRegex(@"dashboard at (http://\S+/memosync/)")]
-    private static partial Regex DashboardLine();
 }

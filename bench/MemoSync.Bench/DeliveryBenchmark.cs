@@ -245,7 +245,7 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
     }
 
     internal async Task<T> WithDaemonAsync<T>(DaemonBuild build, MemobaseEmulator emulator, string name, int backlog, Func<Process, Task<T>> measure,
-        int users = 1000, IReadOnlyDictionary<string, string>? environment = null, ConcurrentQueue<string>? lastLines = null)
+        int users = 1000, IReadOnlyDictionary<string, string>? environment = null)
     {
         var path = Path.Combine(directory, name);
         foreach (var file in Directory.GetFiles(directory, name + "*"))
@@ -264,7 +264,7 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
                     .ToList());
             }
         }
-        using var daemon = Daemon.Start(emulator, Token, path, lastLines ?? new ConcurrentQueue<string>(), build, environment);
+        using var daemon = Daemon.Start(emulator, Token, path, new ConcurrentQueue<string>(), build, environment);
         try
         {
             return await measure(daemon);
