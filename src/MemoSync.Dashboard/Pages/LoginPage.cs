@@ -7,13 +7,13 @@ internal static class LoginPage
     {
         if (!page.HasToken)
         {
-            return Layout.Page(page, "Sign in", "", """
+            return Layout.Page(page, "Sign in", "/login", """
                 <p>No dashboard token is set, so nobody can sign in: the dashboard is read-only on loopback and closed elsewhere.
                 Set <code>MEMOSYNC_DASHBOARD_TOKEN</code> (for <code>memosync run</code>) to turn actions on.</p>
                 """);
         }
         var problem = error is null ? "" : $"""<p class="notice bad" role="alert" id="login-error">{Html.E(error)}</p>""";
-        return Layout.Page(page, "Sign in", "", $"""
+        return Layout.Page(page, "Sign in", "/login", $"""
             {problem}
             <form class="login" method="post" action="{page.Prefix}/login">
             <label for="token">Dashboard token</label>
