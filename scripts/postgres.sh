@@ -4,21 +4,15 @@
 # MEMOSYNC_TEST_POSTGRES (an Npgsql connection string). stop_throwaway_postgres stops and removes it.
 # initdb refuses to run as root, so as root the server runs as the `postgres` user.
 
+source "$(dirname "${BASH_SOURCE[0]}")/debian.sh"
+
 postgres_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 start_throwaway_postgres() {
   local bin
   bin=$(postgres_bin)
   if [ -z "$bin" ]; then
-    echo "PostgreSQL is missing: installing Debian's postgresql package" >&2
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "cannot install PostgreSQL without root: run 'apt-get install -y postgresql' first" >&2
-      return 1
-    fi
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) || {
-      echo "apt-get install postgresql failed" >&2
-      return 1
-    }
+    install_debian_package postgresql || return 1
     bin=$(postgres_bin)
   fi
   PG_THROWAWAY_DIR=$(mktemp -d "${TMPDIR:-/tmp}/memosync-postgres.XXXXXX")

@@ -21,7 +21,7 @@ namespace MemoSync.Bench;
 /// </summary>
 internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter output)
 {
-    private const string Token = "bench-token";
+    internal const string Token = "bench-token";
     private const int LatencyTurns = 200;
     private const int ThroughputTurns = 4800;
     private const int BurstTurns = 5000;
@@ -230,7 +230,7 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
     }
 
     /// <summary>Seconds until the emulator has received <paramref name="backlog"/> turns.</summary>
-    private static async Task<double> UntilDeliveredAsync(MemobaseEmulator emulator, Process daemon, int backlog)
+    internal static async Task<double> UntilDeliveredAsync(MemobaseEmulator emulator, Process daemon, int backlog)
     {
         var watch = Stopwatch.StartNew();
         while (emulator.GetStats().BlobsReceived < backlog)
@@ -244,7 +244,7 @@ internal sealed class DeliveryBenchmark(string directory, int runs, TextWriter o
         return watch.Elapsed.TotalSeconds;
     }
 
-    private async Task<T> WithDaemonAsync<T>(DaemonBuild build, MemobaseEmulator emulator, string name, int backlog, Func<Process, Task<T>> measure,
+    internal async Task<T> WithDaemonAsync<T>(DaemonBuild build, MemobaseEmulator emulator, string name, int backlog, Func<Process, Task<T>> measure,
         int users = 1000, IReadOnlyDictionary<string, string>? environment = null)
     {
         var path = Path.Combine(directory, name);

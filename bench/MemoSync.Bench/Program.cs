@@ -36,6 +36,14 @@ if (args is ["follow", ..])
     return 0;
 }
 
+// dotnet run -c Release --project bench/MemoSync.Bench -- dashboard [runs] [native]
+if (args is ["dashboard", ..])
+{
+    await new DashboardBenchmark(Path.Combine(Path.GetTempPath(), "memosync-bench-dashboard"),
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3, args is [_, _, "native", ..], Console.Out).RunAsync();
+    return 0;
+}
+
 // dotnet run -c Release --project bench/MemoSync.Bench -- delivery [runs] [directory]
 if (args is ["delivery", ..])
 {

@@ -353,6 +353,54 @@ public abstract class JournalConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Users_are_listed_with_their_counts_last_sync_and_oldest_pending_searched_by_id_and_sorted()
+    {
+        var (first, second, bob, carol, bob21) = (NewTurn("alice"), NewTurn("alice"), NewTurn("bob_1"), NewTurn("carol"), NewTurn("bob21"));
+        await Journal.AppendManyAsync([first, second, bob, carol, bob21]);
+        await ClaimAsync(100, "w");
+        await Journal.MarkSyncedAsync(first.Id, "w", null);
+        var syncedAt = Time.GetUtcNow();
+        await Journal.MarkDeadAsync(carol.Id, "w", "refused");
+        await Journal.UnleaseAsync([second.Id, bob.Id, bob21.Id], "w");
+
+        var users = await Journal.ListUsersAsync(new UserQuery());
+
+        Assert.Equal(["alice", "bob21", "bob_1", "carol"], users.Select(u => u.UserId));
+        Assert.Equal(new UserSummary("alice", 1, 1, 0, syncedAt, second.Timestamp), users[0]);
+        Assert.Equal(new UserSummary("carol", 0, 0, 1, null, null), users[3]);
+        Assert.Equal("carol", (await Journal.ListUsersAsync(new UserQuery(Sort: UserSort.Dead, Descending: true)))[0].UserId);
+        // Users never synced come last whichever the order.
+        Assert.Equal(["alice", "bob21", "bob_1", "carol"], (await Journal.ListUsersAsync(new UserQuery(Sort: UserSort.LastSynced, Descending: true))).Select(u => u.UserId));
+        Assert.Equal(["alice", "bob21", "bob_1", "carol"], (await Journal.ListUsersAsync(new UserQuery(Sort: UserSort.LastSynced))).Select(u => u.UserId));
+        Assert.Equal(["alice", "bob_1", "bob21", "carol"], (await Journal.ListUsersAsync(new UserQuery(Sort: UserSort.OldestPending))).Select(u => u.UserId));
+        // The search ignores case, and its _ is a character, not a wildcard.
+        Assert.Equal(["bob_1"], (await Journal.ListUsersAsync(new UserQuery("B_1"))).Select(u => u.UserId));
+        Assert.Equal(2, (await Journal.ListUsersAsync(new UserQuery(Limit: 2))).Count);
+        Assert.Empty(await Journal.ListUsersAsync(new UserQuery("%")));
+    }
+
+    [Fact]
+    public async Task A_users_turns_are_listed_newest_first_and_their_dead_turns_requeued_alone()
+    {
+        var (first, second, bob) = (NewTurn("alice"), NewTurn("alice"), NewTurn("bob"));
+        await Journal.AppendManyAsync([first, second, bob]);
+        await ClaimAsync(100, "w");
+        foreach (var turn in new[] { first, second, bob })
+        {
+            Assert.True(await Journal.MarkDeadAsync(turn.Id, "w", "refused"));
+        }
+
+        Assert.Equal([second.Id, first.Id], (await Journal.ListUserTurnsAsync("alice", null, 10)).Select(e => e.Turn.Id));
+        Assert.Equal([second.Id], (await Journal.ListUserTurnsAsync("alice", TurnState.Dead, 1)).Select(e => e.Turn.Id));
+        Assert.Empty(await Journal.ListUserTurnsAsync("alice", TurnState.Synced, 10));
+
+        Assert.Equal(2, await Journal.RequeueDeadAsync("alice"));
+        Assert.Equal((TurnState.Pending, 0), ((await Journal.GetAsync(first.Id))!.State, (await Journal.GetAsync(first.Id))!.RetryCount));
+        Assert.Equal(TurnState.Dead, (await Journal.GetAsync(bob.Id))!.State);
+        Assert.Equal(0, await Journal.RequeueDeadAsync("alice"));
+    }
+
+    [Fact]
     public async Task Status_counts_by_state_and_user_with_the_oldest_pending_and_recent_errors()
     {
         var synced = NewTurn("alice");

@@ -7,7 +7,7 @@ namespace MemoSync.Cli.Operations;
 
 /// <summary>
 /// What <c>memosync run</c> adds for production to what <c>AddMemoSync</c> wires (gauges, retention, health checks): systemd
-/// notify and watchdog, the readiness probe, the rotated log file, and the metrics endpoint.
+/// notify and watchdog, the readiness probe, the rotated log file, the metrics endpoint, and the dashboard.
 /// </summary>
 internal sealed class DaemonOperations
 {
@@ -42,6 +42,8 @@ internal sealed class DaemonOperations
         Validators = { r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--log-keep must be 1 or more"); } } },
     };
 
+    private DaemonDashboard _dashboard = null!;
+
     /// <summary>Adds the operations options to <paramref name="command"/>.</summary>
     public static DaemonOperations AddTo(Command command)
     {
@@ -51,6 +53,7 @@ internal sealed class DaemonOperations
         {
             command.Options.Add(option);
         }
+        operations._dashboard = DaemonDashboard.AddTo(command);
         return operations;
     }
 
@@ -77,6 +80,7 @@ internal sealed class DaemonOperations
         {
             builder.Services.AddMemoSyncMetrics(port, result.GetValue(_metricsAddress)!);
         }
+        _dashboard.Configure(builder, result);
         builder.Services.AddHostedService<StartupProbe>();
         builder.Services.AddSystemdIntegration();
     }

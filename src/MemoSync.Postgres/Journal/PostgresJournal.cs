@@ -282,6 +282,9 @@ public sealed class PostgresJournal : IDialogueJournal
     public Task<int> RequeueDeadAsync(CancellationToken ct = default) => ExecuteAsync(JournalSql.RequeueDead, ct, ("now", Now()));
 
     /// <inheritdoc />
+    public Task<int> RequeueDeadAsync(string userId, CancellationToken ct = default) => ExecuteAsync(JournalSql.RequeueDeadOfUser, ct, ("now", Now()), ("user", userId));
+
+    /// <inheritdoc />
     public Task<bool> RequeueAsync(Guid turnId, CancellationToken ct = default) => ChangeAsync(JournalSql.Requeue, ct, ("id", turnId), ("now", Now()));
 
     /// <inheritdoc />
@@ -313,6 +316,19 @@ public sealed class PostgresJournal : IDialogueJournal
         await QueryAsync(JournalSql.List, ct, ("state", Typed((short?)state, NpgsqlDbType.Smallint)), ("limit", limit));
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<JournalEntry>> ListUserTurnsAsync(string userId, TurnState? state, int limit, CancellationToken ct = default) =>
+        await QueryAsync(JournalSql.ListUserTurns, ct, ("user", userId), ("state", Typed((short?)state, NpgsqlDbType.Smallint)), ("limit", limit));
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<UserSummary>> ListUsersAsync(UserQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return await QueryRowsAsync(JournalSql.Users(query.Sort, query.Descending), r => new UserSummary(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3),
+            r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5)),
+            ct, ("pattern", Typed(query.Pattern, NpgsqlDbType.Text)), ("limit", query.Limit));
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<JournalEntry>> ListAfterAsync(Guid? after, int limit, CancellationToken ct = default) =>
         await QueryAsync(JournalSql.ListAfter, ct, ("after", Typed(after, NpgsqlDbType.Uuid)), ("limit", limit));
 
@@ -342,7 +358,6 @@ public sealed class PostgresJournal : IDialogueJournal
         var oldestPending = reader.IsDBNull(0) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(0);
         await reader.NextResultAsync(ct);
         var errors = (await ReadEntriesAsync(reader, ct))
-            .AsEnumerable().Reverse()
             .Select(e => new TurnError(e.Turn.Id, e.Turn.UserId, e.State, e.RetryCount, e.LastError!))
             .ToList();
         return new JournalStatus(users.Sum(u => u.Pending), users.Sum(u => u.Synced), users.Sum(u => u.Dead), oldestPending, users, errors);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using MemoSync.Journal;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,8 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
     // Turns taken and not yet settled, with when: one handed back and claimed again is counted once.
     private readonly Dictionary<Guid, DateTimeOffset> _taken = [];
     private int _forgetAbove;
+    // The turns in flight, readable from any thread for State: the loop's own bookkeeping (HeldTurns) takes no lock.
+    private readonly ConcurrentDictionary<Guid, InFlightTurn> _inFlight = new();
     private Task _loop = Task.CompletedTask;
     private Task _watch = Task.CompletedTask;
     private int _load;
@@ -79,6 +82,10 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
     public int Held => Volatile.Read(ref _load);
 
     private TurnLease Lease => new(Owner, _options.Lease);
+
+    /// <summary>What the engine is doing now: lanes, turns held and in flight, paused or failing, and why it stopped.</summary>
+    public EngineState State => new(Owner, _options.Lanes, Held, _inFlight.Values.OrderBy(t => t.Since).ToList(),
+        IsPaused ? _pausedUntil : null, Volatile.Read(ref _failing), _draining, _fatal);
 
     /// <summary>Starts the loop and the watch for turns recorded by other processes.</summary>
     public void Start()
@@ -270,7 +277,7 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
         switch (outcome)
         {
             case DeliveryOutcome.Synced:
-                Statistics.Synced(now - held.Entry.RecordedAt);
+                Statistics.Synced(now - held.Entry.RecordedAt, now);
                 if (_failing)
                 {
                     _failing = false;
@@ -416,6 +423,7 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
         {
             // Quick attempts for a turn's first delivery while Memobase answers; a slow retry, or any turn while it fails, gets one.
             held.Quick = !_failing && held.Entry.RetryCount == 0;
+            _inFlight[held.Entry.Turn.Id] = new InFlightTurn(held.Entry.Turn.Id, held.Entry.Turn.UserId, held.Entry.RetryCount + 1, _time.GetUtcNow());
             _ = DeliverAsync(held);
         }
     }
@@ -435,6 +443,7 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
             Statistics.CycleFailed();
             LogDeliveryFailed(_logger, e, held.Entry.Turn.Id, e.Message);
         }
+        _inFlight.TryRemove(held.Entry.Turn.Id, out _);
         _inbox.Writer.TryWrite(new Signal(SignalKind.Delivered, held.Entry, held, outcome));
     }
 

@@ -48,8 +48,9 @@ public sealed class SyncStatistics : IDisposable
 
     internal void CycleFailed() { Interlocked.Increment(ref _errorCount); _errors.Add(1); }
 
-    internal void Synced(TimeSpan latency)
+    internal void Synced(TimeSpan latency, DateTimeOffset at)
     {
+        History.Record(at, latency);
         Interlocked.Increment(ref _syncedCount);
         _synced.Add(1);
         _latency.Record(latency.TotalSeconds);
@@ -58,6 +59,9 @@ public sealed class SyncStatistics : IDisposable
             _latencies.Add(latency.TotalMilliseconds);
         }
     }
+
+    /// <summary>Deliveries of the last hour, minute by minute.</summary>
+    public DeliveryHistory History { get; } = new();
 
     /// <summary>Turns the engine took: recorded by this process, or claimed from the journal.</summary>
     public long EnqueuedCount => Interlocked.Read(ref _takenCount);

@@ -20,6 +20,9 @@ public interface IJournalAdmin
     /// <summary>Makes every dead turn pending again with <c>retry_count</c> 0; returns how many.</summary>
     Task<int> RequeueDeadAsync(CancellationToken ct = default);
 
+    /// <summary>Makes every dead turn of <paramref name="userId"/> pending again with <c>retry_count</c> 0; returns how many.</summary>
+    Task<int> RequeueDeadAsync(string userId, CancellationToken ct = default);
+
     /// <summary>Makes one dead or pending turn due now with <c>retry_count</c> 0; false when it is unknown or synced.</summary>
     Task<bool> RequeueAsync(Guid turnId, CancellationToken ct = default);
 
@@ -28,6 +31,12 @@ public interface IJournalAdmin
 
     /// <summary>Turns in <paramref name="state"/> (all when null), oldest first.</summary>
     Task<IReadOnlyList<JournalEntry>> ListAsync(TurnState? state, int limit, CancellationToken ct = default);
+
+    /// <summary>Users with their counts by state, last synced time and oldest pending turn, as <paramref name="query"/> asks.</summary>
+    Task<IReadOnlyList<UserSummary>> ListUsersAsync(UserQuery query, CancellationToken ct = default);
+
+    /// <summary>The turns of <paramref name="userId"/> in <paramref name="state"/> (all when null), newest first.</summary>
+    Task<IReadOnlyList<JournalEntry>> ListUserTurnsAsync(string userId, TurnState? state, int limit, CancellationToken ct = default);
 
     /// <summary>One turn, or null.</summary>
     Task<JournalEntry?> GetAsync(Guid turnId, CancellationToken ct = default);

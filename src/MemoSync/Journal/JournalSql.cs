@@ -38,6 +38,8 @@ internal static class JournalSql
 
     public const string RequeueDead = $"UPDATE turns {Requeued} WHERE state = 2";
 
+    public const string RequeueDeadOfUser = $"UPDATE turns {Requeued} WHERE state = 2 AND user_id = @user";
+
     public const string Requeue = $"UPDATE turns {Requeued} WHERE id = @id AND state IN (0, 2)";
 
     public const string PurgeSynced = $"DELETE {SyncedBefore}";
@@ -50,6 +52,20 @@ internal static class JournalSql
 
     /// <summary>Turns in state <c>@state</c>, or all when it is null, oldest first.</summary>
     public const string List = $"SELECT {Columns} FROM turns WHERE @state IS NULL OR state = @state ORDER BY seq LIMIT @limit";
+
+    /// <summary>The turns of <c>@user</c> in state <c>@state</c>, or all when it is null, newest first.</summary>
+    public const string ListUserTurns = $"SELECT {Columns} FROM turns WHERE user_id = @user AND (@state IS NULL OR state = @state) ORDER BY seq DESC LIMIT @limit";
+
+    /// <summary>
+    /// Per user whose lowered id is <c>LIKE @pattern</c> (all when it is null): counts by state, the last <c>synced_at</c> and the
+    /// oldest pending <c>timestamp</c>, sorted by <paramref name="sort"/> (absent times last), then by id; at most <c>@limit</c>.
+    /// </summary>
+    public static string Users(UserSort sort, bool descending) => $"""
+        SELECT user_id, count(*) FILTER (WHERE state = 0), count(*) FILTER (WHERE state = 1), count(*) FILTER (WHERE state = 2),
+               max(synced_at), min(timestamp) FILTER (WHERE state = 0)
+        FROM turns WHERE @pattern IS NULL OR lower(user_id) LIKE @pattern ESCAPE '!'
+        GROUP BY user_id ORDER BY {(int)sort + 1} {(descending ? "DESC" : "ASC")} NULLS LAST, 1 LIMIT @limit
+        """;
 
     public const string ListAfter = $"SELECT {Columns} FROM turns WHERE seq > COALESCE((SELECT seq FROM turns WHERE id = @after), 0) ORDER BY seq LIMIT @limit";
 

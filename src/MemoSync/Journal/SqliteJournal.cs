@@ -227,12 +227,13 @@ public sealed class SqliteJournal : IDialogueJournal
                 return new ClaimedTurns([], nextDue);
             }
             // A turn still named for an owner (whose lease ran out) may have been sent by it: its outcome is unknown.
+            // RETURNING has no ORDER BY: the claimed rows are put back in the journal's order.
             var claimed = Read(Prepared(tx, $"""
                 UPDATE turns SET lease_owner = $owner, lease_until = $until, unconfirmed = unconfirmed OR lease_owner IS NOT NULL
                 WHERE seq IN (SELECT value FROM json_each($seqs))
                 RETURNING {JournalSql.Columns}
                 """, ("$owner", lease.Owner), ("$until", now + (long)lease.Duration.TotalMilliseconds),
-                ("$seqs", JsonSerializer.Serialize(due, SeqJsonContext.Default.ListInt64))));
+                ("$seqs", JsonSerializer.Serialize(due, SeqJsonContext.Default.ListInt64)))).OrderBy(e => e.Seq).ToList();
             return new ClaimedTurns(claimed, nextDue);
         }, ct, weight: max, oneStatement: false);
     }
@@ -329,6 +330,10 @@ public sealed class SqliteJournal : IDialogueJournal
     public Task<int> RequeueDeadAsync(CancellationToken ct = default) => Grouped(tx => Prepared(tx, JournalSql.RequeueDead, ("@now", Now())).ExecuteNonQuery(), ct);
 
     /// <inheritdoc />
+    public Task<int> RequeueDeadAsync(string userId, CancellationToken ct = default) =>
+        Grouped(tx => Prepared(tx, JournalSql.RequeueDeadOfUser, ("@now", Now()), ("@user", userId)).ExecuteNonQuery(), ct);
+
+    /// <inheritdoc />
     public Task<bool> RequeueAsync(Guid turnId, CancellationToken ct = default) => Change(JournalSql.Requeue, ct, ("@id", turnId.ToString()), ("@now", Now()));
 
     /// <inheritdoc />
@@ -376,6 +381,30 @@ public sealed class SqliteJournal : IDialogueJournal
         Run<IReadOnlyList<JournalEntry>>(c => Read(c, JournalSql.List, ("@state", (int?)state), ("@limit", limit)), ct);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<JournalEntry>> ListUserTurnsAsync(string userId, TurnState? state, int limit, CancellationToken ct = default) =>
+        Run<IReadOnlyList<JournalEntry>>(c => Read(c, JournalSql.ListUserTurns, ("@user", userId), ("@state", (int?)state), ("@limit", limit)), ct);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<UserSummary>> ListUsersAsync(UserQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return Run<IReadOnlyList<UserSummary>>(c =>
+        {
+            using var command = Command(c, JournalSql.Users(query.Sort, query.Descending), ("@pattern", query.Pattern), ("@limit", query.Limit));
+            using var reader = command.ExecuteReader();
+            var users = new List<UserSummary>();
+            while (reader.Read())
+            {
+                users.Add(new UserSummary(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), Time(reader, 4), Time(reader, 5)));
+            }
+            return users;
+        }, ct);
+    }
+
+    private static DateTimeOffset? Time(SqliteDataReader reader, int column) =>
+        reader.IsDBNull(column) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(column));
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<JournalEntry>> ListAfterAsync(Guid? after, int limit, CancellationToken ct = default) =>
         Run<IReadOnlyList<JournalEntry>>(c => Read(c, JournalSql.ListAfter, ("@after", after?.ToString()), ("@limit", limit)), ct);
 
@@ -396,7 +425,6 @@ public sealed class SqliteJournal : IDialogueJournal
         using var oldest = Command(c, JournalSql.OldestPending);
         var oldestPending = oldest.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
         var errors = Read(c, JournalSql.RecentErrors, ("@n", recentErrors))
-            .AsEnumerable().Reverse()
             .Select(e => new TurnError(e.Turn.Id, e.Turn.UserId, e.State, e.RetryCount, e.LastError!))
             .ToList();
         return new JournalStatus(users.Sum(u => u.Pending), users.Sum(u => u.Synced), users.Sum(u => u.Dead), oldestPending, users, errors);
@@ -609,7 +637,7 @@ public sealed class SqliteJournal : IDialogueJournal
     private static List<JournalEntry> Read(SqliteCommand command)
     {
         using var reader = command.ExecuteReader();
-        var entries = new List<(long Seq, JournalEntry Entry)>();
+        var entries = new List<JournalEntry>();
         while (reader.Read())
         {
             var turn = TurnRow.ToTurn(
@@ -620,7 +648,7 @@ public sealed class SqliteJournal : IDialogueJournal
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
                 reader.IsDBNull(13) ? null : reader.GetString(13),
                 reader.IsDBNull(16) ? null : reader.GetString(16));
-            entries.Add((reader.GetInt64(12), new JournalEntry(
+            entries.Add(new JournalEntry(
                 turn,
                 (TurnState)reader.GetInt32(5),
                 reader.GetInt32(6),
@@ -634,10 +662,9 @@ public sealed class SqliteJournal : IDialogueJournal
                 // A row from before recorded_at was kept counts from its own time.
                 RecordedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.IsDBNull(14) ? reader.GetInt64(4) : reader.GetInt64(14)),
                 OutcomeUnknown = reader.GetBoolean(15),
-            }));
+            });
         }
-        // RETURNING has no ORDER BY: claimed rows are put back in the journal's order here.
-        return entries.OrderBy(e => e.Seq).Select(e => e.Entry).ToList();
+        return entries;
     }
 
     private static JournalUnavailableException Unavailable(string path, string what, Exception e)
