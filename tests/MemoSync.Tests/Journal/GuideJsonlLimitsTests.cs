@@ -6,6 +6,7 @@ using MemoSync.Operations;
 namespace MemoSync.Tests.Journal;
 
 /// <summary>What the JSONL reader holds in memory, what an import reports, and the owner-only files MemoSync creates.</summary>
+[Collection(nameof(TimingTests))]
 public sealed class GuideJsonlLimitsTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
