@@ -26,6 +26,20 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal("", run.Out);
     }
 
+    [Theory]
+    [InlineData("run", "--metrics-port", "abc", "a whole number")]
+    [InlineData("run", "--log-keep", "x", "a whole number")]
+    [InlineData("run", "--log-max-bytes", "lots", "a whole number")]
+    [InlineData("emulator", "--http500-rate", "abc", "a number, such as 1.5")]
+    [InlineData("emulator", "--seed", "x", "a whole number")]
+    public async Task A_value_that_an_option_s_own_check_would_read_is_one_sentence_too(string command, string option, string value, string kind)
+    {
+        var run = await CliRun.InAsync(_dir, new(), "", command, option, value);
+
+        Assert.Equal(2, run.Code);
+        Assert.Equal($"memosync: {option} '{value}' cannot be used: it must be {kind}.", run.ErrorLines[0]);
+    }
+
     [Fact]
     public async Task A_state_that_does_not_exist_names_the_states_there_are()
     {

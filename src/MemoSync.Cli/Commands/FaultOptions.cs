@@ -38,7 +38,7 @@ internal sealed class FaultOptions
         {
             command.Options.Add(option);
         }
-        command.Validators.Add(result =>
+        command.Check(result =>
         {
             try
             {

@@ -32,7 +32,7 @@ internal sealed class ScriptedChatOptions
         {
             command.Options.Add(option);
         }
-        command.Validators.Add(result =>
+        command.Check(result =>
         {
             if (result.GetValue(_script) is { Exists: false } missing)
             {

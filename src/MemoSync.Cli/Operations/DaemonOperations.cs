@@ -14,14 +14,12 @@ internal sealed class DaemonOperations
     private readonly Option<int?> _metricsPort = new("--metrics-port")
     {
         Description = "Serve Prometheus metrics on http://ADDRESS:PORT/metrics (ADDRESS from --metrics-address).",
-        Validators = { r => { if (r.GetValueOrDefault<int?>() is < 1 or > 65535) { r.AddError("--metrics-port must be a TCP port (1-65535)"); } } },
     };
 
     private readonly Option<string> _metricsAddress = new("--metrics-address")
     {
         Description = "The address the metrics endpoint listens on: an IP address of this machine, or * for all of them. Loopback unless told otherwise.",
         DefaultValueFactory = _ => MetricsExport.Loopback,
-        Validators = { r => { if (MetricsExport.ListenError(r.GetValueOrDefault<string>()) is { } error) { r.AddError(error); } } },
     };
 
     private readonly Option<string?> _logFile = new("--log-file") { Description = "Write the log (the guide's auto_sync.log lines) to this file instead of the console, rotated." };
@@ -30,7 +28,6 @@ internal sealed class DaemonOperations
     {
         Description = "Begin a new log file when the current one reaches this size; 0 never by size (logrotate).",
         DefaultValueFactory = _ => 10 * 1024 * 1024,
-        Validators = { r => { if (r.GetValueOrDefault<long>() < 0) { r.AddError("--log-max-bytes must be 0 or more"); } } },
     };
 
     private readonly Option<LogRoll> _logRoll = new("--log-roll") { Description = "Begin a new log file every day, hour, or never by age (none).", DefaultValueFactory = _ => LogRoll.Day };
@@ -39,7 +36,6 @@ internal sealed class DaemonOperations
     {
         Description = "Log files kept, the current one included.",
         DefaultValueFactory = _ => 14,
-        Validators = { r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--log-keep must be 1 or more"); } } },
     };
 
     private DaemonDashboard _dashboard = null!;
@@ -49,6 +45,10 @@ internal sealed class DaemonOperations
     {
         ArgumentNullException.ThrowIfNull(command);
         var operations = new DaemonOperations();
+        operations._metricsPort.Check(port => port is < 1 or > 65535 ? "--metrics-port must be a TCP port (1-65535)" : null);
+        operations._metricsAddress.Check(MetricsExport.ListenError);
+        operations._logMaxBytes.Check(bytes => bytes < 0 ? "--log-max-bytes must be 0 or more" : null);
+        operations._logKeep.Check(keep => keep < 1 ? "--log-keep must be 1 or more" : null);
         foreach (var option in new Option[] { operations._metricsPort, operations._metricsAddress, operations._logFile, operations._logMaxBytes, operations._logRoll, operations._logKeep })
         {
             command.Options.Add(option);
