@@ -46,11 +46,12 @@ public static class MemoSyncServiceCollectionExtensions
         services.AddOptions<MemoSyncOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoSyncOptions>, MemoSyncOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        // The client's options follow MemoSync's, which are validated as a whole; an application's own registration wins.
-        services.AddOptions<MemobaseClientOptions>().Configure<IOptions<MemoSyncOptions>>((client, memoSync) =>
-            (client.BaseUrl, client.Token, client.Timeout) = (memoSync.Value.MemobaseUrl, memoSync.Value.MemobaseToken, memoSync.Value.MemobaseTimeout));
+        // An application's own client, registered before, wins with its own options; otherwise the client's options follow
+        // MemoSync's, which are validated as a whole.
         if (!services.Any(d => d.ServiceType == typeof(IMemobaseClient)))
         {
+            services.AddOptions<MemobaseClientOptions>().Configure<IOptions<MemoSyncOptions>>((client, memoSync) =>
+                (client.BaseUrl, client.Token, client.Timeout) = (memoSync.Value.MemobaseUrl, memoSync.Value.MemobaseToken, memoSync.Value.MemobaseTimeout));
             services.AddMemobaseClient();
         }
         services.TryAddSingleton(OpenJournal);

@@ -178,11 +178,12 @@ public sealed class OperationsWiringTests : IDisposable
     }
 
     [Fact]
-    public async Task An_application_s_own_Memobase_client_is_the_one_delivery_uses()
+    public async Task An_application_s_own_Memobase_client_is_the_one_delivery_uses_with_its_own_options()
     {
         await using var server = await RunningEmulator.StartAsync();
         var calls = 0;
-        using var host = Build(server.Emulator.BaseAddress.ToString(), RunningEmulator.Token, before: services =>
+        // MemoSync's own token would be refused: only the application's client, with its options, gets the turn through.
+        using var host = Build(server.Emulator.BaseAddress.ToString(), "not-the-token", before: services =>
             services.AddMemobaseClient(o => { o.BaseUrl = server.Emulator.BaseAddress.ToString(); o.Token = RunningEmulator.Token; })
                 .AddHttpMessageHandler(() => new CountingHandler(() => Interlocked.Increment(ref calls))));
 
