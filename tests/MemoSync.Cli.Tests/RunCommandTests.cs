@@ -9,8 +9,10 @@ public sealed class RunCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("memosync-run-").FullName;
 
-    [Fact]
-    public async Task The_daemon_delivers_every_pending_turn_of_the_journal_and_prints_its_statistics_on_SIGINT()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Warning")]
+    public async Task The_daemon_delivers_every_pending_turn_of_the_journal_and_prints_its_statistics_on_SIGINT(string? level)
     {
         await using var server = await RunningEmulator.StartAsync();
         var journalPath = Path.Combine(_dir, "memosync.db");
@@ -23,13 +25,18 @@ public sealed class RunCommandTests : IDisposable
                 .ToList());
         }
 
-        using var daemon = CliProcess.Start(new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["MEMOBASE_URL"] = server.Emulator.BaseAddress.ToString(),
             ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
             ["MEMOBASE_SYNC_INTERVAL"] = "1",
             ["MEMOSYNC_JOURNAL"] = journalPath,
-        }, "run");
+        };
+        if (level is not null)
+        {
+            environment["Logging__LogLevel__Default"] = level;
+        }
+        using var daemon = CliProcess.Start(environment, "run");
         var output = daemon.StandardOutput.ReadToEndAsync();
 
         await server.WaitForBlobsAsync(40, TimeSpan.FromSeconds(30));
@@ -42,6 +49,8 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("  synced:          40", printed, StringComparison.Ordinal);
         Assert.Contains("Memobase real-time sync statistics", printed, StringComparison.Ordinal);
         Assert.Contains("success rate:", printed, StringComparison.Ordinal);
+        // A line per turn, the guide's, unless the configured level leaves information out.
+        Assert.Equal(level is null ? 40 : 0, printed.Split('\n').Count(l => l.EndsWith("attempt 1: Synced", StringComparison.Ordinal)));
         Assert.Equal((40L, 0L), (server.Emulator.GetStats().BlobsReceived, server.Emulator.GetStats().Duplicates));
         await using var after = SqliteJournal.Open(new SqliteJournalOptions { Path = journalPath });
         Assert.Equal(40, (await after.GetStatusAsync()).Synced);

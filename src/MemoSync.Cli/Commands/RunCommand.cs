@@ -32,7 +32,9 @@ internal static class RunCommand
             // No host defaults: the settings come from CliSettings alone, in its order.
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = Directory.GetCurrentDirectory() });
             builder.Configuration.AddConfiguration(settings.Load(result));
-            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; })
+            // Levels from Logging:LogLevel (appsettings.json, or Logging__LogLevel__Default=Warning): a big drain need not print a line per turn.
+            builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"))
+                .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; })
                 .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
             var journal = CliSettings.JournalAt(builder.Configuration);
             // The daemon keeps synced turns 30 days unless told otherwise; an application keeps them until it says.
