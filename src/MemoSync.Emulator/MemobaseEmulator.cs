@@ -76,7 +76,9 @@ public sealed class MemobaseEmulator : IAsyncDisposable
         {
             throw new ArgumentException($"Host must be an IP address or localhost, got '{options.Host}'", nameof(options));
         }
-        var builder = WebApplication.CreateSlimBuilder();
+        // Rooted in its own folder: rooted in the working directory, the configuration's file watcher would wake at every
+        // write there (a journal's, say) for as long as the emulator runs.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory ?? NullLoggerFactory.Instance);
         builder.WebHost.ConfigureKestrel(k =>
