@@ -22,11 +22,14 @@ public static class MemobaseServiceCollectionExtensions
 
     /// <summary>
     /// Adds the client on options configured elsewhere (<c>services.Configure&lt;MemobaseClientOptions&gt;</c>), and returns
-    /// the builder of its <see cref="HttpClient"/>; <c>AddMemoSync</c> uses it with options derived from its own.
+    /// the builder of its <see cref="HttpClient"/>; <c>AddMemoSync</c> uses it with options derived from its own. The
+    /// factory's own request logging is left out: the client logs its failures itself (without the token), and a line per
+    /// request, each naming a user in its path, would cost every delivery; <c>.AddDefaultLogger()</c> brings it back.
     /// </summary>
     public static IHttpClientBuilder AddMemobaseClient(this IServiceCollection services) =>
         services.AddHttpClient<IMemobaseClient, MemobaseClient>((http, sp) =>
-            new MemobaseClient(http, sp.GetRequiredService<IOptions<MemobaseClientOptions>>().Value, sp.GetService<ILogger<MemobaseClient>>()));
+            new MemobaseClient(http, sp.GetRequiredService<IOptions<MemobaseClientOptions>>().Value, sp.GetService<ILogger<MemobaseClient>>()))
+            .RemoveAllLoggers();
 
     private sealed class MemobaseClientOptionsValidator : IValidateOptions<MemobaseClientOptions>
     {

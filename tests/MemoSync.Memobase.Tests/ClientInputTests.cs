@@ -1,5 +1,6 @@
 using MemoSync.Memobase.Models;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MemoSync.Memobase.Tests;
@@ -72,6 +73,25 @@ public class ClientInputTests
             .Services.BuildServiceProvider();
         await services.GetRequiredService<IMemobaseClient>().HealthCheckAsync();
         Assert.Equal(1, counter.Requests);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_registered_client_logs_no_line_per_request_unless_the_application_asks(bool defaultLogger)
+    {
+        await using var server = await TestSupport.RunningEmulator.StartAsync();
+        var client = new ServiceCollection()
+            .AddLogging(b => b.AddFakeLogging().SetMinimumLevel(LogLevel.Trace))
+            .AddMemobaseClient(o => { o.BaseUrl = server.Emulator.BaseAddress.ToString(); o.Token = TestSupport.RunningEmulator.Token; });
+        if (defaultLogger)
+        {
+            client.AddDefaultLogger();
+        }
+        using var services = client.Services.BuildServiceProvider();
+        await services.GetRequiredService<IMemobaseClient>().HealthCheckAsync();
+        var requestLines = services.GetFakeLogCollector().GetSnapshot().Count(r => r.Category?.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal) == true);
+        Assert.Equal(defaultLogger, requestLines > 0);
     }
 
     /// <summary>A handler an application chains onto the client's HttpClient: it passes each request on and counts it.</summary>
