@@ -29,7 +29,14 @@ public static class MemobaseServiceCollectionExtensions
     public static IHttpClientBuilder AddMemobaseClient(this IServiceCollection services) =>
         services.AddHttpClient<IMemobaseClient, MemobaseClient>((http, sp) =>
             new MemobaseClient(http, sp.GetRequiredService<IOptions<MemobaseClientOptions>>().Value, sp.GetService<ILogger<MemobaseClient>>()))
-            .RemoveAllLoggers();
+            .RemoveAllLoggers()
+            // The delivery engine, a singleton, keeps its client for the life of the process, so the factory's handler
+            // rotation never reaches it: connections are renewed instead, and a Memobase whose address changes is found again.
+            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = ConnectionLifetime)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+
+    /// <summary>How long a connection to Memobase is kept before a new one is opened (and its name looked up again).</summary>
+    public static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(2);
 
     private sealed class MemobaseClientOptionsValidator : IValidateOptions<MemobaseClientOptions>
     {

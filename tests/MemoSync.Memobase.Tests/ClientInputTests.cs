@@ -75,6 +75,20 @@ public class ClientInputTests
         Assert.Equal(1, counter.Requests);
     }
 
+    [Fact]
+    public void A_registered_client_renews_its_connections_though_a_singleton_keeps_it_for_good()
+    {
+        using var services = new ServiceCollection()
+            .AddMemobaseClient(o => { o.BaseUrl = "http://127.0.0.1:8019/"; o.Token = "secret"; })
+            .Services.BuildServiceProvider();
+        HttpMessageHandler? handler = services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(nameof(IMemobaseClient));
+        while (handler is DelegatingHandler outer)
+        {
+            handler = outer.InnerHandler;
+        }
+        Assert.Equal(MemobaseServiceCollectionExtensions.ConnectionLifetime, Assert.IsType<SocketsHttpHandler>(handler).PooledConnectionLifetime);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
