@@ -46,6 +46,13 @@ internal static class Daemon
         return process;
     }
 
+    /// <summary>The processor time the process has used so far, user and system, while it still runs.</summary>
+    public static TimeSpan ProcessorTime(Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
+    }
+
     /// <summary>The process's resident memory now and at its peak, in MiB, from <c>/proc/PID/status</c>.</summary>
     public static (double Rss, double Peak) Memory(Process process)
     {
