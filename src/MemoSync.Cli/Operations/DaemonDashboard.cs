@@ -7,8 +7,9 @@ using Microsoft.Extensions.Hosting;
 namespace MemoSync.Cli.Operations;
 
 /// <summary>
-/// <c>memosync run --dashboard</c>: the web dashboard on its own <see cref="DashboardListener"/> (no ASP.NET Core in the daemon), loopback unless told otherwise
-/// (<c>--dashboard-address</c>, <c>MEMOSYNC_DASHBOARD_ADDRESS</c>), signed in to with <c>MEMOSYNC_DASHBOARD_TOKEN</c>.
+/// <c>memosync run --dashboard</c>: the web dashboard on its own <see cref="DashboardListener"/> (no ASP.NET Core in
+/// the daemon), loopback unless told otherwise (<c>--dashboard-address</c>, <c>MEMOSYNC_DASHBOARD_ADDRESS</c>), signed in
+/// to with <c>MEMOSYNC_DASHBOARD_TOKEN</c>.
 /// The token does not fall back to the Memobase token: a browser's sign-in must never hold the key to every user's
 /// memory. An address other than loopback needs the token, since every page then asks for it, whichever address a
 /// request arrives on.
