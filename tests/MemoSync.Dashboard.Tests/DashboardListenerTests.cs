@@ -37,4 +37,28 @@ public sealed class DashboardListenerTests
 
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("assets/dashboard.js"));
     }
+
+    [Fact]
+    public async Task An_action_whose_form_is_larger_than_8_KiB_is_refused()
+    {
+        await using var services = new ServiceCollection().BuildServiceProvider();
+        using var listener = new DashboardListener(new IPEndPoint(IPAddress.Loopback, 0), services, configure: o => o.Token = DashboardUnderTest.Token);
+        await listener.StartAsync(CancellationToken.None);
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = listener.Root };
+
+        Assert.Equal(HttpStatusCode.SeeOther, (await SignInAsync(http, back: 100)).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await SignInAsync(http, back: 9000)).StatusCode);
+    }
+
+    /// <summary>Signs in with the token, the form's <c>back</c> path padded to <paramref name="back"/> characters.</summary>
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient http, int back)
+    {
+        var root = http.BaseAddress!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "login")
+        {
+            Content = new FormUrlEncodedContent([new("token", DashboardUnderTest.Token), new("back", root.AbsolutePath.PadRight(back, 'a'))]),
+        };
+        request.Headers.Add("Origin", root.GetLeftPart(UriPartial.Authority));
+        return await http.SendAsync(request);
+    }
 }
