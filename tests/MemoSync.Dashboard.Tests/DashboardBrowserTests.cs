@@ -8,25 +8,16 @@ namespace MemoSync.Dashboard.Tests;
 public sealed class DashboardBrowserTests(Browser browser) : IClassFixture<Browser>
 {
     [Fact]
-    public async Task The_overview_shows_the_journals_counts_during_an_outage_and_updates_without_a_reload_when_Memobase_returns()
-    {
-        await using var site = await DashboardSite.StartAsync();
-        await DashboardScenarios.OverviewFollowsAnOutageAsync(browser, site, "");
-    }
+    public Task The_overview_shows_the_journals_counts_during_an_outage_and_updates_without_a_reload_when_Memobase_returns() =>
+        OnASiteAsync(site => DashboardScenarios.OverviewFollowsAnOutageAsync(browser, site, ""));
 
     [Fact]
-    public async Task A_dead_turn_is_requeued_from_the_page_and_then_delivered()
-    {
-        await using var site = await DashboardSite.StartAsync();
-        await DashboardScenarios.DeadTurnIsRequeuedFromThePageAsync(browser, site, "");
-    }
+    public Task A_dead_turn_is_requeued_from_the_page_and_then_delivered() =>
+        OnASiteAsync(site => DashboardScenarios.DeadTurnIsRequeuedFromThePageAsync(browser, site, ""));
 
     [Fact]
-    public async Task Requeueing_a_users_dead_turns_asks_first_and_leaves_other_users_dead()
-    {
-        await using var site = await DashboardSite.StartAsync();
-        await DashboardScenarios.RequeueingAUsersDeadTurnsAsksFirstAsync(browser, site, "");
-    }
+    public Task Requeueing_a_users_dead_turns_asks_first_and_leaves_other_users_dead() =>
+        OnASiteAsync(site => DashboardScenarios.RequeueingAUsersDeadTurnsAsksFirstAsync(browser, site, ""));
 
     [Fact]
     public async Task A_request_without_the_token_is_refused_and_no_page_shows_the_token()
@@ -68,11 +59,8 @@ public sealed class DashboardBrowserTests(Browser browser) : IClassFixture<Brows
     }
 
     [Fact]
-    public async Task A_cross_site_POST_is_refused_even_from_a_signed_in_browser()
-    {
-        await using var site = await DashboardSite.StartAsync();
-        await DashboardScenarios.CrossSitePostIsRefusedAsync(browser, site);
-    }
+    public Task A_cross_site_POST_is_refused_even_from_a_signed_in_browser() =>
+        OnASiteAsync(site => DashboardScenarios.CrossSitePostIsRefusedAsync(browser, site));
 
     [Fact]
     public async Task Every_page_works_from_loopback_alone_with_everything_embedded()
@@ -107,5 +95,11 @@ public sealed class DashboardBrowserTests(Browser browser) : IClassFixture<Brows
         Assert.Empty(viewer.OffLoopback());
         Assert.Contains(viewer.Requests, url => url.EndsWith("/assets/dashboard.css", StringComparison.Ordinal));
         Assert.Contains(viewer.Requests, url => url.EndsWith("/assets/dashboard.js", StringComparison.Ordinal));
+    }
+
+    private static async Task OnASiteAsync(Func<DashboardSite, Task> scenario)
+    {
+        await using var site = await DashboardSite.StartAsync();
+        await scenario(site);
     }
 }
