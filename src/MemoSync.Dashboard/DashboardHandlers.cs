@@ -1,11 +1,13 @@
+using System.Collections.Specialized;
 using System.Globalization;
+using System.Net;
 using MemoSync.Dashboard.Live;
 using MemoSync.Dashboard.Pages;
 using MemoSync.Dashboard.Security;
+using MemoSync.Dashboard.Serving;
 using MemoSync.Delivery;
 using MemoSync.Journal;
 using MemoSync.Memobase;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -25,7 +27,6 @@ internal sealed class DashboardHandlers
     private readonly DashboardOptions _options;
     private readonly DashboardAccess _access;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
     private readonly Lazy<IDialogueJournal> _journal;
     private readonly Lazy<DeliveryEngine?> _engine;
     private readonly Lazy<OverviewSource> _overview;
@@ -36,67 +37,69 @@ internal sealed class DashboardHandlers
         _options = options;
         _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         _access = new DashboardAccess(options, prefix.Length == 0 ? "/" : prefix, _time);
-        _logger = services.GetService<ILoggerFactory>()?.CreateLogger("MemoSync.Dashboard") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        Logger = services.GetService<ILoggerFactory>()?.CreateLogger("MemoSync.Dashboard") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _journal = new(services.GetRequiredService<IDialogueJournal>);
         _engine = new(services.GetService<DeliveryEngine>);
         _overview = new(() => new OverviewSource(_journal.Value, _engine.Value, services.GetRequiredService<IMemobaseClient>, _time, options.RefreshInterval));
     }
 
+    /// <summary>Where the dashboard logs (the category <c>MemoSync.Dashboard</c>).</summary>
+    public ILogger Logger { get; }
+
     // ---- pages
 
-    public async Task Overview(HttpContext context)
+    public async Task Overview(DashboardExchange context)
     {
         if (await Look(context) is { } page)
         {
-            await Send(context, OverviewPage.Render(page, await _overview.Value.GetAsync(context.RequestAborted), _options.RefreshInterval));
+            await Send(context, OverviewPage.Render(page, await _overview.Value.GetAsync(context.Aborted), _options.RefreshInterval));
         }
     }
 
-    public async Task OverviewFragment(HttpContext context)
+    public async Task OverviewFragment(DashboardExchange context)
     {
         if (await Look(context) is { } page)
         {
-            await Send(context, OverviewPage.Fragment(page, await _overview.Value.GetAsync(context.RequestAborted)));
+            await Send(context, OverviewPage.Fragment(page, await _overview.Value.GetAsync(context.Aborted)));
         }
     }
 
-    public async Task Users(HttpContext context)
+    public async Task Users(DashboardExchange context)
     {
         if (await Look(context) is { } page)
         {
-            var request = context.Request.Query;
-            var query = new UserQuery(request["q"].ToString().Trim(), UsersPage.Parse(request["sort"]), request["dir"] == "desc");
-            var users = await _journal.Value.ListUsersAsync(query, context.RequestAborted);
+            var query = new UserQuery(context.QueryValue("q").Trim(), UsersPage.Parse(context.QueryValue("sort")), context.QueryValue("dir") == "desc");
+            var users = await _journal.Value.ListUsersAsync(query, context.Aborted);
             await Send(context, UsersPage.Render(page, query, users, _time.GetUtcNow()));
         }
     }
 
-    public async Task User(HttpContext context)
+    public async Task User(DashboardExchange context)
     {
         if (await Look(context) is { } page)
         {
-            var userId = context.Request.Query["id"].ToString();
-            var state = UserPage.Parse(context.Request.Query["state"]);
-            var summary = await SummaryAsync(userId, context.RequestAborted);
-            var turns = await _journal.Value.ListUserTurnsAsync(userId, state, UserPage.Limit, context.RequestAborted);
+            var userId = context.QueryValue("id");
+            var state = UserPage.Parse(context.QueryValue("state"));
+            var summary = await SummaryAsync(userId, context.Aborted);
+            var turns = await _journal.Value.ListUserTurnsAsync(userId, state, UserPage.Limit, context.Aborted);
             await Send(context, UserPage.Render(page, userId, summary, state, turns, _time.GetUtcNow()));
         }
     }
 
-    public Task Dead(HttpContext context) => TurnList(context, TurnState.Dead);
+    public Task Dead(DashboardExchange context) => TurnList(context, TurnState.Dead);
 
-    public Task Pending(HttpContext context) => TurnList(context, TurnState.Pending);
+    public Task Pending(DashboardExchange context) => TurnList(context, TurnState.Pending);
 
-    private async Task TurnList(HttpContext context, TurnState state)
+    private async Task TurnList(DashboardExchange context, TurnState state)
     {
         if (await Look(context) is { } page)
         {
-            var turns = await _journal.Value.ListAsync(state, TurnListPage.Limit, context.RequestAborted);
+            var turns = await _journal.Value.ListAsync(state, TurnListPage.Limit, context.Aborted);
             await Send(context, TurnListPage.Render(page, state, turns, _time.GetUtcNow()));
         }
     }
 
-    public async Task ConfirmRequeueDead(HttpContext context)
+    public async Task ConfirmRequeueDead(DashboardExchange context)
     {
         if (await Look(context) is not { } page)
         {
@@ -104,57 +107,57 @@ internal sealed class DashboardHandlers
         }
         if (!page.SignedIn)
         {
-            await Refuse(context, StatusCodes.Status401Unauthorized, "sign in with the dashboard token to requeue turns");
+            await Refuse(context, (int)HttpStatusCode.Unauthorized, "sign in with the dashboard token to requeue turns");
             return;
         }
-        var userId = context.Request.Query["user"].ToString() is { Length: > 0 } user ? user : null;
+        var userId = context.QueryValue("user") is { Length: > 0 } user ? user : null;
         var dead = userId is null
-            ? (await _journal.Value.GetStatusAsync(0, context.RequestAborted)).Dead
-            : (await SummaryAsync(userId, context.RequestAborted))?.Dead ?? 0;
+            ? (await _journal.Value.GetStatusAsync(0, context.Aborted)).Dead
+            : (await SummaryAsync(userId, context.Aborted))?.Dead ?? 0;
         await Send(context, ConfirmPage.Render(page, userId, dead));
     }
 
-    public async Task Login(HttpContext context)
+    public async Task Login(DashboardExchange context)
     {
         var page = Page(context, signedIn: _access.IsSignedIn(context));
-        await Send(context, LoginPage.Render(page, Back(context, context.Request.Query["back"]), null));
+        await Send(context, LoginPage.Render(page, Back(context, context.QueryValue("back")), null));
     }
 
-    public static async Task Asset(HttpContext context)
+    /// <summary>The stylesheet or the script; the route's last segment names it.</summary>
+    public static async Task Asset(DashboardExchange context)
     {
-        if (!DashboardAssets.TryGet(context.Request.RouteValues["name"] as string ?? "", out var bytes, out var type))
+        if (!DashboardAssets.TryGet(context.Path[(context.Path.LastIndexOf('/') + 1)..], out var bytes, out var type))
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            context.Status((int)HttpStatusCode.NotFound);
             return;
         }
-        context.Response.ContentType = type;
-        context.Response.Headers.CacheControl = "no-cache";
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+        context.SetHeader("Cache-Control", "no-cache");
+        context.SetHeader("X-Content-Type-Options", "nosniff");
+        await context.WriteAsync(bytes, type);
     }
 
     // ---- actions
 
-    public async Task SignIn(HttpContext context)
+    public async Task SignIn(DashboardExchange context)
     {
         if (await Form(context, needsSignIn: false) is not { } form)
         {
             return;
         }
         var back = Back(context, form["back"]);
-        if (!_access.IsToken(form["token"].ToString()))
+        if (!_access.IsToken(form["token"]))
         {
             LogRefused(context, "a wrong token was given to sign in");
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Status((int)HttpStatusCode.Unauthorized);
             await Send(context, LoginPage.Render(Page(context, signedIn: false), back, "That is not the dashboard token."));
             return;
         }
         _access.SignIn(context);
-        DashboardLog.SignedIn(_logger, context.Connection.RemoteIpAddress);
+        DashboardLog.SignedIn(Logger, context.RemoteAddress);
         SeeOther(context, back);
     }
 
-    public async Task SignOut(HttpContext context)
+    public async Task SignOut(DashboardExchange context)
     {
         if (await Form(context, needsSignIn: false) is not null)
         {
@@ -163,7 +166,7 @@ internal sealed class DashboardHandlers
         }
     }
 
-    public async Task Requeue(HttpContext context)
+    public async Task Requeue(DashboardExchange context)
     {
         if (await Form(context, needsSignIn: true) is not { } form)
         {
@@ -171,29 +174,29 @@ internal sealed class DashboardHandlers
         }
         if (!Guid.TryParse(form["turn"], out var turnId))
         {
-            await Refuse(context, StatusCodes.Status400BadRequest, "the form's turn is not a turn id");
+            await Refuse(context, (int)HttpStatusCode.BadRequest, "the form's turn is not a turn id");
             return;
         }
-        var requeued = await _journal.Value.RequeueAsync(turnId, context.RequestAborted);
+        var requeued = await _journal.Value.RequeueAsync(turnId, context.Aborted);
         if (requeued)
         {
-            DashboardLog.RequeuedTurn(_logger, turnId);
+            DashboardLog.RequeuedTurn(Logger, turnId);
             _engine.Value?.WakeUp();
         }
         Done(context, form["back"], requeued ? 1 : 0);
     }
 
-    public async Task RequeueDead(HttpContext context)
+    public async Task RequeueDead(DashboardExchange context)
     {
         if (await Form(context, needsSignIn: true) is not { } form)
         {
             return;
         }
-        var userId = form["user"].ToString() is { Length: > 0 } user ? user : null;
+        var userId = form["user"] is { Length: > 0 } user ? user : null;
         var count = userId is null
-            ? await _journal.Value.RequeueDeadAsync(context.RequestAborted)
-            : await _journal.Value.RequeueDeadAsync(userId, context.RequestAborted);
-        DashboardLog.RequeuedDead(_logger, count, userId ?? "every user");
+            ? await _journal.Value.RequeueDeadAsync(context.Aborted)
+            : await _journal.Value.RequeueDeadAsync(userId, context.Aborted);
+        DashboardLog.RequeuedDead(Logger, count, userId ?? "every user");
         if (count > 0)
         {
             _engine.Value?.WakeUp();
@@ -204,7 +207,7 @@ internal sealed class DashboardHandlers
     // ---- plumbing
 
     /// <summary>The page context when the viewer may look; otherwise answers 401 (or 403 with no token to sign in with) and returns null.</summary>
-    private async Task<PageContext?> Look(HttpContext context)
+    private async Task<PageContext?> Look(DashboardExchange context)
     {
         var signedIn = _access.IsSignedIn(context);
         if (signedIn || !_access.PagesNeedToken(context))
@@ -213,73 +216,77 @@ internal sealed class DashboardHandlers
         }
         if (!_access.HasToken)
         {
-            await Refuse(context, StatusCodes.Status403Forbidden, "the dashboard has no token, so it is open on loopback only");
+            await Refuse(context, (int)HttpStatusCode.Forbidden, "the dashboard has no token, so it is open on loopback only");
             return null;
         }
         LogRefused(context, "not signed in");
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Status((int)HttpStatusCode.Unauthorized);
         await Send(context, LoginPage.Render(Page(context, signedIn: false), Here(context), null));
         return null;
     }
 
     /// <summary>The form of an action that came from the dashboard's own page (and, when <paramref name="needsSignIn"/>, from a signed-in viewer); null when refused.</summary>
-    private async Task<IFormCollection?> Form(HttpContext context, bool needsSignIn)
+    private async Task<NameValueCollection?> Form(DashboardExchange context, bool needsSignIn)
     {
         if (DashboardAccess.CrossSiteRefusal(context) is { } crossSite)
         {
-            await Refuse(context, StatusCodes.Status403Forbidden, crossSite);
+            await Refuse(context, (int)HttpStatusCode.Forbidden, crossSite);
             return null;
         }
         if (needsSignIn && !_access.IsSignedIn(context))
         {
-            await Refuse(context, StatusCodes.Status401Unauthorized,
+            await Refuse(context, (int)HttpStatusCode.Unauthorized,
                 _access.HasToken ? "sign in with the dashboard token to act" : "actions are off: no dashboard token is set");
             return null;
         }
-        if (!context.Request.HasFormContentType)
+        if (!context.HasForm)
         {
-            await Refuse(context, StatusCodes.Status415UnsupportedMediaType, "an action takes a form (application/x-www-form-urlencoded)");
+            await Refuse(context, (int)HttpStatusCode.UnsupportedMediaType, "an action takes a form (application/x-www-form-urlencoded)");
             return null;
         }
-        return await context.Request.ReadFormAsync(context.RequestAborted);
+        if (await context.ReadFormAsync() is not { } form)
+        {
+            await Refuse(context, (int)HttpStatusCode.RequestEntityTooLarge, string.Create(CultureInfo.InvariantCulture, $"an action's form takes {DashboardExchange.FormLimit} bytes at most"));
+            return null;
+        }
+        return form;
     }
 
-    private async Task Refuse(HttpContext context, int status, string reason)
+    private async Task Refuse(DashboardExchange context, int status, string reason)
     {
         LogRefused(context, reason);
-        context.Response.StatusCode = status;
-        Secure(context.Response);
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync($"Refused: {reason}.\n", context.RequestAborted);
+        context.Status(status);
+        Secure(context);
+        await context.WriteAsync($"Refused: {reason}.\n", "text/plain; charset=utf-8");
     }
 
     /// <summary>Back to the page the action came from, saying what it did.</summary>
-    private void Done(HttpContext context, string? back, int requeued)
+    private void Done(DashboardExchange context, string? back, int requeued)
     {
         var to = Back(context, back);
         SeeOther(context, string.Create(CultureInfo.InvariantCulture, $"{to}{(to.Contains('?', StringComparison.Ordinal) ? '&' : '?')}requeued={requeued}"));
     }
 
     /// <summary>After a form's POST, the page to GET.</summary>
-    private static void SeeOther(HttpContext context, string location)
+    private static void SeeOther(DashboardExchange context, string location)
     {
-        context.Response.StatusCode = StatusCodes.Status303SeeOther;
-        context.Response.Headers.Location = location;
+        context.Status((int)HttpStatusCode.SeeOther);
+        context.SetHeader("Location", location);
     }
 
     /// <summary>The dashboard's path as the browser sees it: the application's path base, then the prefix it was mapped at.</summary>
-    private string Root(HttpContext context) => context.Request.PathBase + _prefix;
+    private string Root(DashboardExchange context) => context.PathBase + _prefix;
 
     /// <summary>A path to go back to: one of the dashboard's own, never another site.</summary>
-    private string Back(HttpContext context, string? back) =>
+    private string Back(DashboardExchange context, string? back) =>
         back is { Length: > 0 } path && path.StartsWith(Root(context) + "/", StringComparison.Ordinal) && !path.StartsWith("//", StringComparison.Ordinal) &&
         !path.Contains('\\', StringComparison.Ordinal) && Uri.IsWellFormedUriString(path, UriKind.Relative)
             ? path
             : Root(context) + "/";
 
-    private PageContext Page(HttpContext context, bool signedIn)
+    private PageContext Page(DashboardExchange context, bool signedIn)
     {
-        var notice = context.Request.Query["requeued"].ToString() is { Length: > 0 } n && int.TryParse(n, CultureInfo.InvariantCulture, out var count)
+        var notice = context.QueryValue("requeued") is { Length: > 0 } n && int.TryParse(n, CultureInfo.InvariantCulture, out var count)
             ? count switch
             {
                 0 => "Nothing was requeued: the turn is synced, or no longer in the journal.",
@@ -291,38 +298,37 @@ internal sealed class DashboardHandlers
     }
 
     /// <summary>This page's path and query, without the notice of an action (coming back to it must not say it again).</summary>
-    private static string Here(HttpContext context)
+    private static string Here(DashboardExchange context)
     {
-        var query = string.Join("&", context.Request.Query.Where(q => q.Key != "requeued").Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}"));
-        return context.Request.PathBase + context.Request.Path + (query.Length > 0 ? "?" + query : "");
+        var query = string.Join("&", context.Query.Where(q => q.Key != "requeued").Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value)}"));
+        return context.PathBase + context.Path + (query.Length > 0 ? "?" + query : "");
     }
 
     private async Task<UserSummary?> SummaryAsync(string userId, CancellationToken ct) =>
         (await _journal.Value.ListUsersAsync(new UserQuery(userId, Limit: int.MaxValue), ct)).FirstOrDefault(u => u.UserId == userId);
 
-    private static async Task Send(HttpContext context, string html)
+    private static async Task Send(DashboardExchange context, string html)
     {
-        Secure(context.Response);
-        context.Response.ContentType = "text/html; charset=utf-8";
-        await context.Response.WriteAsync(html, context.RequestAborted);
+        Secure(context);
+        await context.WriteAsync(html, "text/html; charset=utf-8");
     }
 
     /// <summary>Headers every page carries: nothing from elsewhere, never framed, never cached, no referrer to other sites.</summary>
-    private static void Secure(HttpResponse response)
+    private static void Secure(DashboardExchange context)
     {
-        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        response.Headers.XContentTypeOptions = "nosniff";
-        response.Headers.XFrameOptions = "DENY";
-        response.Headers.CacheControl = "no-store";
+        context.SetHeader("Content-Security-Policy", ContentSecurityPolicy);
+        context.SetHeader("X-Content-Type-Options", "nosniff");
+        context.SetHeader("X-Frame-Options", "DENY");
+        context.SetHeader("Cache-Control", "no-store");
         // Same-origin: a browser that sends no referrer sends "Origin: null" with a form, which the cross-site check refuses.
-        response.Headers["Referrer-Policy"] = "same-origin";
+        context.SetHeader("Referrer-Policy", "same-origin");
     }
 
-    private void LogRefused(HttpContext context, string reason)
+    private void LogRefused(DashboardExchange context, string reason)
     {
-        if (_logger.IsEnabled(LogLevel.Warning))
+        if (Logger.IsEnabled(LogLevel.Warning))
         {
-            DashboardLog.Refused(_logger, context.Request.Method, context.Request.Path.Value ?? "", context.Connection.RemoteIpAddress, reason);
+            DashboardLog.Refused(Logger, context.Method, context.Path, context.RemoteAddress, reason);
         }
     }
 }

@@ -16,4 +16,7 @@ internal static partial class DashboardLog
 
     [LoggerMessage(EventId = 9004, Level = LogLevel.Information, Message = "Dashboard: signed in from {Remote}")]
     public static partial void SignedIn(ILogger logger, System.Net.IPAddress? remote);
+
+    [LoggerMessage(EventId = 9005, Level = LogLevel.Error, Message = "Dashboard: {Method} {Path} failed")]
+    public static partial void Failed(ILogger logger, string method, string path, Exception exception);
 }

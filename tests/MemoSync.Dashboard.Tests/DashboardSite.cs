@@ -17,11 +17,8 @@ namespace MemoSync.Dashboard.Tests;
 /// to an emulator over loopback from a real SQLite journal. Failed turns come back within a second or two, so an outage
 /// and its end are seen in seconds.
 /// </summary>
-public sealed class DashboardSite : IAsyncDisposable
+public sealed class DashboardSite : DashboardUnderTest
 {
-    /// <summary>The dashboard token of every test site.</summary>
-    public const string Token = "dashboard-test-token-51c9";
-
     private readonly WebApplication _app;
     private readonly DirectoryInfo _dir;
 
@@ -33,13 +30,11 @@ public sealed class DashboardSite : IAsyncDisposable
         Root = root;
     }
 
-    /// <summary>The emulator the site delivers to.</summary>
-    public RunningEmulator Server { get; }
+    public override RunningEmulator Server { get; }
 
-    /// <summary>The dashboard's address, <c>http://127.0.0.1:port/memosync/</c>.</summary>
-    public Uri Root { get; }
+    public override Uri Root { get; }
 
-    public IDialogueJournal Journal => _app.Services.GetRequiredService<IDialogueJournal>();
+    public override IDialogueJournal Journal => _app.Services.GetRequiredService<IDialogueJournal>();
 
     /// <summary>Starts the site; <paramref name="configure"/> changes the dashboard's options after the token is set.</summary>
     public static async Task<DashboardSite> StartAsync(Action<DashboardOptions>? configure = null)
@@ -74,11 +69,8 @@ public sealed class DashboardSite : IAsyncDisposable
         return new DashboardSite(app, server, dir, new Uri(address.TrimEnd('/') + "/memosync/"));
     }
 
-    /// <summary>A page of the dashboard: <c>users</c>, <c>dead</c>, or empty for the overview.</summary>
-    public string Page(string path = "") => new Uri(Root, path).ToString();
-
     /// <summary>Records a turn of <paramref name="user"/> through the application's recorder, as an application does.</summary>
-    public async Task<Turn> RecordAsync(string user, string said)
+    public override async Task<Turn> RecordAsync(string user, string said)
     {
         var recorder = _app.Services.GetRequiredService<DialogueRecorderFactory>().Create(user, "session-1");
         recorder.AddUserMessage(said);
@@ -86,21 +78,10 @@ public sealed class DashboardSite : IAsyncDisposable
         return await recorder.FinalizeTurnAsync() ?? throw new InvalidOperationException("the recorder recorded nothing");
     }
 
-    /// <summary>Waits until the journal's status satisfies <paramref name="condition"/>; fails after a minute.</summary>
-    public async Task WaitForJournalAsync(Func<JournalStatus, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (!condition(await Journal.GetStatusAsync()))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the journal never got to: {what}; it holds {await Journal.GetStatusAsync()}");
-            await Task.Delay(50);
-        }
-    }
-
     /// <summary>The delivery engine of the site.</summary>
     public DeliveryEngine Engine => _app.Services.GetRequiredService<DeliveryEngine>();
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();

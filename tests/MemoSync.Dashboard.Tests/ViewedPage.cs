@@ -63,7 +63,7 @@ public sealed class ViewedPage : IAsyncDisposable
     }
 
     /// <summary>Signs in through the dashboard's form, as a person does.</summary>
-    public async Task SignInAsync(DashboardSite site, string token = DashboardSite.Token)
+    public async Task SignInAsync(DashboardUnderTest site, string token = DashboardUnderTest.Token)
     {
         await Page.GotoAsync(site.Page("login"));
         await Page.GetByLabel("Dashboard token").FillAsync(token);

@@ -1,18 +1,15 @@
 using System.CommandLine;
 using System.Net;
 using MemoSync.Dashboard;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace MemoSync.Cli.Operations;
 
 /// <summary>
-/// <c>memosync run --dashboard</c>: the web dashboard on its own Kestrel listener, loopback unless told otherwise
-/// (<c>--dashboard-address</c>, <c>MEMOSYNC_DASHBOARD_ADDRESS</c>), signed in to with <c>MEMOSYNC_DASHBOARD_TOKEN</c>.
+/// <c>memosync run --dashboard</c>: the web dashboard on its own <see cref="DashboardListener"/> (no ASP.NET Core in
+/// the daemon), loopback unless told otherwise (<c>--dashboard-address</c>, <c>MEMOSYNC_DASHBOARD_ADDRESS</c>), signed in
+/// to with <c>MEMOSYNC_DASHBOARD_TOKEN</c>.
 /// The token does not fall back to the Memobase token: a browser's sign-in must never hold the key to every user's
 /// memory. An address other than loopback needs the token, since every page then asks for it, whichever address a
 /// request arrives on.
@@ -62,54 +59,35 @@ internal sealed class DaemonDashboard
             throw new CliFailure(ExitCodes.BadSetting,
                 $"The dashboard at {endpoint} is not on loopback, so every page needs a sign-in: set {TokenSetting}, or listen on 127.0.0.1.");
         }
-        // A line per request would drown the daemon's log; the web host's warnings and errors are kept.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddHostedService(daemon => new DashboardServer(endpoint, token, daemon));
     }
 
-    /// <summary>The dashboard's Kestrel server, started and stopped with the daemon.</summary>
-    private sealed class DashboardServer(IPEndPoint endpoint, string? token, IServiceProvider daemon) : IHostedService, IAsyncDisposable
+    /// <summary>The dashboard's listener, started and stopped with the daemon; an address it cannot listen on stops the start.</summary>
+    private sealed class DashboardServer(IPEndPoint endpoint, string? token, IServiceProvider daemon) : IHostedService, IDisposable
     {
-        private WebApplication? _app;
+        private DashboardListener? _listener;
 
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            // The least a web server takes (Kestrel's core and routing, no configuration sources, no HTTPS): it lives in the daemon's memory.
-            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-            builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(endpoint));
-            builder.Services.AddRoutingCore();
-            // The web host logs through the daemon's logger (its errors belong in the daemon's log), without repeating its start-up lines.
-            builder.Services.AddSingleton(daemon.GetRequiredService<ILoggerFactory>());
-            builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-            _app = builder.Build();
-            _app.MapGet("/", (RequestDelegate)(context =>
+            try
             {
-                context.Response.Redirect(MemoSyncDashboardEndpointRouteBuilderExtensions.DefaultPrefix + "/");
-                return Task.CompletedTask;
-            }));
-            _app.MapMemoSyncDashboard(configure: o =>
-            {
-                o.Token = token;
-                // Listening beyond loopback, even a request that arrives on loopback (a proxy's, say) must sign in.
-                o.PagesRequireToken = !IPAddress.IsLoopback(endpoint.Address);
-                o.Services = daemon;
-            });
-            await _app.StartAsync(cancellationToken);
-            // Starting a web server leaves some MiB of garbage that an idle daemon would otherwise keep resident: collected
-            // and given back to the system once, here, a few milliseconds at start (bench/README.md has the figures).
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            var listening = _app.Urls.First();
-            Console.WriteLine($"memosync run: dashboard at {listening}{MemoSyncDashboardEndpointRouteBuilderExtensions.DefaultPrefix}/");
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => _app?.StopAsync(cancellationToken) ?? Task.CompletedTask;
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_app is not null)
-            {
-                await _app.DisposeAsync();
+                _listener = new DashboardListener(endpoint, daemon, configure: o =>
+                {
+                    o.Token = token;
+                    // Listening beyond loopback, even a request that arrives on loopback (a proxy's, say) must sign in.
+                    o.PagesRequireToken = !IPAddress.IsLoopback(endpoint.Address);
+                });
+                await _listener.StartAsync(cancellationToken);
             }
+            catch (Exception e) when (e is ArgumentException or IOException)
+            {
+                throw new CliFailure(ExitCodes.BadSetting, $"--dashboard-address ({AddressSetting}): {e.Message}", e);
+            }
+            Console.WriteLine($"memosync run: dashboard at {_listener.Root}");
         }
+
+        public Task StopAsync(CancellationToken cancellationToken) => _listener?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+
+        public void Dispose() => _listener?.Dispose();
     }
 }

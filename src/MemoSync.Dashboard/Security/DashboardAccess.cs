@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http;
+using MemoSync.Dashboard.Serving;
 
 namespace MemoSync.Dashboard.Security;
 
@@ -23,21 +23,21 @@ internal sealed class DashboardAccess(DashboardOptions options, string cookiePat
     public bool HasToken => _key is not null;
 
     /// <summary>Whether this request must be signed in even to look.</summary>
-    public bool PagesNeedToken(HttpContext context) =>
-        options.PagesRequireToken || context.Connection.LocalIpAddress is not { } local || !IPAddress.IsLoopback(local);
+    public bool PagesNeedToken(DashboardExchange context) =>
+        options.PagesRequireToken || context.LocalAddress is not { } local || !IPAddress.IsLoopback(local);
 
     /// <summary>Whether the request carries the token, or a session cookie that is the token's and has not expired.</summary>
-    public bool IsSignedIn(HttpContext context)
+    public bool IsSignedIn(DashboardExchange context)
     {
         if (_key is null)
         {
             return false;
         }
-        if (context.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal))
+        if (context.Header("Authorization") is var header && header.StartsWith("Bearer ", StringComparison.Ordinal))
         {
             return IsToken(header["Bearer ".Length..]);
         }
-        return context.Request.Cookies[CookieName] is { } cookie && IsSession(cookie);
+        return context.Cookie(CookieName) is { } cookie && IsSession(cookie);
     }
 
     /// <summary>Whether <paramref name="candidate"/> is the token, compared in constant time (their hashes, so even the length does not show).</summary>
@@ -45,35 +45,34 @@ internal sealed class DashboardAccess(DashboardOptions options, string cookiePat
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(_key), SHA256.HashData(Encoding.UTF8.GetBytes(candidate)));
 
     /// <summary>Gives the browser a session: an expiry and its MAC, readable by no script, sent to the dashboard's paths only, never cross-site.</summary>
-    public void SignIn(HttpContext context)
+    public void SignIn(DashboardExchange context)
     {
         var expires = time.GetUtcNow() + options.SessionLifetime;
         var value = string.Create(CultureInfo.InvariantCulture, $"{expires.ToUnixTimeSeconds()}.{Mac(expires.ToUnixTimeSeconds())}");
-        context.Response.Cookies.Append(CookieName, value, Cookie(context, expires));
+        context.AddCookie(Cookie(context, value, expires));
     }
 
     /// <summary>Ends the browser's session.</summary>
-    public void SignOut(HttpContext context) => context.Response.Cookies.Delete(CookieName, Cookie(context, null));
+    public void SignOut(DashboardExchange context) => context.AddCookie(Cookie(context, "", DateTimeOffset.UnixEpoch));
 
     /// <summary>
     /// Why a request that changes something is refused as cross-site, or null when it comes from the dashboard's own page.
     /// A browser always sends <c>Origin</c> (and a current one <c>Sec-Fetch-Site</c>) with a form's POST; a request with
     /// neither is a script's, which is fine only when it carries the token itself rather than a browser's cookie.
     /// </summary>
-    public static string? CrossSiteRefusal(HttpContext context)
+    public static string? CrossSiteRefusal(DashboardExchange context)
     {
-        var request = context.Request;
-        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        var site = context.Header("Sec-Fetch-Site");
         if (site.Length > 0 && site is not ("same-origin" or "none"))
         {
             return $"the request came from another site (Sec-Fetch-Site: {site})";
         }
-        var origin = request.Headers.Origin.ToString();
-        if (origin.Length > 0 && !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase))
+        var origin = context.Header("Origin");
+        if (origin.Length > 0 && !string.Equals(origin, $"{context.Scheme}://{context.Host}", StringComparison.OrdinalIgnoreCase))
         {
             return "the request came from another origin";
         }
-        if (site.Length == 0 && origin.Length == 0 && !request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
+        if (site.Length == 0 && origin.Length == 0 && !context.Header("Authorization").StartsWith("Bearer ", StringComparison.Ordinal))
         {
             return "the request does not say where it came from";
         }
@@ -94,13 +93,7 @@ internal sealed class DashboardAccess(DashboardOptions options, string cookiePat
     private string Mac(long expires) =>
         Base64Url.EncodeToString(HMACSHA256.HashData(_key!, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"memosync-dashboard-session:{expires}"))));
 
-    private CookieOptions Cookie(HttpContext context, DateTimeOffset? expires) => new()
-    {
-        HttpOnly = true,
-        SameSite = SameSiteMode.Strict,
-        Secure = context.Request.IsHttps,
-        Path = cookiePath,
-        Expires = expires,
-        IsEssential = true,
-    };
+    /// <summary>The session cookie's <c>Set-Cookie</c>: for the dashboard's paths only, readable by no script, never sent cross-site, over HTTPS only when served so.</summary>
+    private string Cookie(DashboardExchange context, string value, DateTimeOffset expires) =>
+        string.Create(CultureInfo.InvariantCulture, $"{CookieName}={value}; expires={expires:R}; path={cookiePath}{(context.Scheme == "https" ? "; secure" : "")}; samesite=strict; httponly");
 }
