@@ -196,6 +196,8 @@ public sealed partial class DeliveryEngine : IAsyncDisposable
                     _inbox.Writer.TryComplete();
                     return;
                 }
+                // Lanes freed by what was settled start at once, not after the renewal's or claim's commit.
+                StartDeliveries();
                 await RenewIfDueAsync();
                 await ClaimIfDueAsync();
                 StartDeliveries();
