@@ -101,6 +101,20 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_log_level_that_is_none_is_refused_naming_the_setting()
+    {
+        var run = await CliRun.InAsync(_dir, new Dictionary<string, string>
+        {
+            ["MEMOBASE_TOKEN"] = RunningEmulator.Token,
+            ["MEMOSYNC_JOURNAL"] = Path.Combine(_dir, "memosync.db"),
+            ["Logging__LogLevel__Default"] = "Loud",
+        }, "", "run");
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains("Logging:LogLevel:Default is 'Loud', not a log level: use Trace, Debug, Information, Warning, Error, Critical, None.", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_daemon_refuses_a_missing_token_with_the_reason()
     {
         using var daemon = CliProcess.Start(new Dictionary<string, string> { ["MEMOSYNC_JOURNAL"] = Path.Combine(_dir, "j.db") }, "run");

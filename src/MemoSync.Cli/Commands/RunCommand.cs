@@ -33,7 +33,7 @@ internal static class RunCommand
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = Directory.GetCurrentDirectory() });
             builder.Configuration.AddConfiguration(settings.Load(result));
             // Levels from Logging:LogLevel (appsettings.json, or Logging__LogLevel__Default=Warning): a big drain need not print a line per turn.
-            builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"))
+            builder.Logging.AddConfiguration(LogLevelSettings.Checked(builder.Configuration.GetSection("Logging")))
                 .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; });
             var journal = CliSettings.JournalAt(builder.Configuration);
             // The daemon keeps synced turns 30 days unless told otherwise; an application keeps them until it says.
