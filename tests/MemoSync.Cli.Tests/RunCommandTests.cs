@@ -101,7 +101,7 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_log_level_that_is_none_is_refused_naming_the_setting()
+    public async Task A_log_level_that_is_not_one_is_refused_naming_the_setting()
     {
         var run = await CliRun.InAsync(_dir, new Dictionary<string, string>
         {
