@@ -87,6 +87,23 @@ public sealed class BadInputCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_in_the_wrong_shape_names_its_first_bad_lines_and_counts_the_rest_in_one_sentence()
+    {
+        var file = Path.Combine(_dir, "save_data.jsonl");
+        var undated = """{"messages": [{"role": "user", "content": "x"}], "synced": false}""";
+        await File.WriteAllLinesAsync(file, [Good(1), .. Enumerable.Repeat(undated, 1_000)]);
+
+        var run = await CliRun.InAsync(_dir, Settings(), "", "import", file, "--user", "alice");
+
+        Assert.True(run.Code == 6, run.ToString());
+        Assert.Contains("1001 lines, 1 turns imported, 0 already in the journal, 1000 bad.", run.Out, StringComparison.Ordinal);
+        string[] named = [.. Enumerable.Range(2, 20).Select(n => $"line {n}: timestamp: missing or not a date and time")];
+        Assert.Equal([.. named, "... and 980 more bad lines, not named here; the last is line 1001: timestamp: missing or not a date and time"],
+            run.ErrorLines);
+        Assert.Equal(["alice: good 1"], await Journal());
+    }
+
+    [Fact]
     public async Task Record_on_a_pipe_goes_on_after_a_bad_line_and_delivers_every_good_one()
     {
         await using var server = await RunningEmulator.StartAsync();

@@ -35,10 +35,12 @@ internal static class ImportCommand
             {
                 Console.WriteLine($"Fields the format does not name were ignored: {unknown}.");
             }
+            var badLines = new BadLineWriter(Console.Error);
             foreach (var bad in report.BadLines)
             {
-                await Console.Error.WriteLineAsync($"  line {bad.Number}: {bad.Reason}");
+                await badLines.WriteAsync(bad);
             }
+            await badLines.FinishAsync();
             return report.BadLines.Count == 0 ? ExitCodes.Ok : ExitCodes.SomeLinesBad;
         });
         return command;

@@ -38,15 +38,15 @@ internal static class RecordCommand
             engine.Start();
             using var input = path == "-" ? Console.OpenStandardInput() : File.OpenRead(path);
             var reader = new GuideJsonlReader(input, configuration["USER_ID"], new TurnLimits());
-            var (recorded, present, bad) = (0, 0, 0);
+            var (recorded, present) = (0, 0);
+            var bad = new BadLineWriter(Console.Error);
             try
             {
                 await foreach (var line in reader.ReadAsync(ct))
                 {
                     if (line.Bad is { } error)
                     {
-                        bad++;
-                        await Console.Error.WriteLineAsync($"  line {error.Number}: {error.Reason}");
+                        await bad.WriteAsync(error);
                     }
                     else if (await journal.ImportAsync([line.Turn!], CancellationToken.None) == 0)
                     {
@@ -63,16 +63,17 @@ internal static class RecordCommand
             {
                 // SIGINT or SIGTERM: stop reading; what was recorded is drained below.
             }
+            await bad.FinishAsync();
             await SettledAsync(engine, ct);
             await engine.DrainAsync();
             var pending = (await journal.GetStatusAsync(0, CancellationToken.None)).Pending;
-            Console.WriteLine($"{reader.LinesRead} lines: {recorded} turns recorded, {present} already in the journal, {bad} bad; {pending} pending in the journal for memosync run.");
+            Console.WriteLine($"{reader.LinesRead} lines: {recorded} turns recorded, {present} already in the journal, {bad.Count} bad; {pending} pending in the journal for memosync run.");
             if (GuideJsonlSummary.UnknownFields(reader.UnknownFields) is { Length: > 0 } unknown)
             {
                 Console.WriteLine($"Fields the format does not name were ignored: {unknown}.");
             }
             Console.WriteLine(engine.Statistics.ToTable());
-            return bad > 0 ? ExitCodes.SomeLinesBad : unreachable?.ExitCode ?? ExitCodes.Ok;
+            return bad.Count > 0 ? ExitCodes.SomeLinesBad : unreachable?.ExitCode ?? ExitCodes.Ok;
         });
         return command;
     }
