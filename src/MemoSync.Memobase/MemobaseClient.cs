@@ -472,7 +472,14 @@ public sealed class MemobaseClient : IMemobaseClient
             ClientLog.NoSuchUser(_logger, e.Operation);
             return e;
         }
-        ClientLog.Failed(_logger, e.Operation, e.Kind, e.HttpStatus, e.Errno, e.Errmsg);
+        if (e.HttpStatus is null)
+        {
+            ClientLog.NoAnswer(_logger, e.Message, e.Kind);
+        }
+        else
+        {
+            ClientLog.Failed(_logger, e.Operation, e.Kind, e.HttpStatus, e.Errno, e.Errmsg);
+        }
         MemobaseClientMetrics.Failed(e);
         return e;
     }

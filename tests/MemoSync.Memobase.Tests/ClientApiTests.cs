@@ -73,6 +73,22 @@ public class ClientApiTests : EmulatorTest
     }
 
     [Fact]
+    public async Task A_call_that_gets_no_answer_is_logged_with_its_reason_not_an_empty_status()
+    {
+        var log = new FakeLogger<MemobaseClient>();
+        using var http = new HttpClient();
+        var port = LoopbackPort.Unused();
+        var client = new MemobaseClient(http, new MemobaseClientOptions { BaseUrl = $"http://127.0.0.1:{port}/", Token = RunningEmulator.Token }, log);
+
+        await Assert.ThrowsAsync<MemobaseException>(() => client.HealthCheckAsync());
+
+        var line = Assert.Single(log.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning).Message;
+        Assert.StartsWith($"Memobase healthcheck failed: no answer from http://127.0.0.1:{port} (", line, StringComparison.Ordinal);
+        Assert.EndsWith("(Transient)", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("null", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Creating_an_existing_user_is_the_servers_errno_500()
     {
         var id = await Client.CreateUserAsync(NewUser());
