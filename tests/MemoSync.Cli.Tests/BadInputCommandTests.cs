@@ -87,20 +87,32 @@ public sealed class BadInputCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_in_the_wrong_shape_names_its_first_bad_lines_and_counts_the_rest_in_one_sentence()
+    public async Task Runs_of_bad_lines_name_their_first_20_and_count_the_rest_in_one_sentence_in_import_and_in_record()
     {
+        await using var server = await RunningEmulator.StartAsync();
+        const string Undated = """{"messages": [{"role": "user", "content": "x"}], "synced": false}""";
+        const string Reason = "timestamp: missing or not a date and time";
         var file = Path.Combine(_dir, "save_data.jsonl");
-        var undated = """{"messages": [{"role": "user", "content": "x"}], "synced": false}""";
-        await File.WriteAllLinesAsync(file, [Good(1), .. Enumerable.Repeat(undated, 1_000)]);
+        // Line 1 good, 2-26 bad, 27 good, 28-1027 bad.
+        await File.WriteAllLinesAsync(file, [Good(1), .. Enumerable.Repeat(Undated, 25), Good(2), .. Enumerable.Repeat(Undated, 1_000)]);
+        string[] expected =
+        [
+            .. Enumerable.Range(2, 20).Select(n => $"line {n}: {Reason}"),
+            $"... and 5 more bad lines in a row, not named here: lines 22-26; the last: {Reason}",
+            .. Enumerable.Range(28, 20).Select(n => $"line {n}: {Reason}"),
+            $"... and 980 more bad lines in a row, not named here: lines 48-1027; the last: {Reason}",
+        ];
 
-        var run = await CliRun.InAsync(_dir, Settings(), "", "import", file, "--user", "alice");
+        var import = await CliRun.InAsync(_dir, Settings(server, Path.Combine(_dir, "imported.db")), "", "import", file, "--user", "alice");
+        var record = await CliRun.InAsync(_dir, Settings(server), "", "record", file, "--user", "alice");
 
-        Assert.True(run.Code == 6, run.ToString());
-        Assert.Contains("1001 lines, 1 turns imported, 0 already in the journal, 1000 bad.", run.Out, StringComparison.Ordinal);
-        string[] named = [.. Enumerable.Range(2, 20).Select(n => $"line {n}: timestamp: missing or not a date and time")];
-        Assert.Equal([.. named, "... and 980 more bad lines, not named here; the last is line 1001: timestamp: missing or not a date and time"],
-            run.ErrorLines);
-        Assert.Equal(["alice: good 1"], await Journal());
+        Assert.True(import.Code == 6, import.ToString());
+        Assert.Contains("1027 lines, 2 turns imported, 0 already in the journal, 1025 bad.", import.Out, StringComparison.Ordinal);
+        Assert.Equal(expected, import.ErrorLines);
+        Assert.True(record.Code == 6, record.ToString());
+        Assert.Contains("1027 lines: 2 turns recorded, 0 already in the journal, 1025 bad;", record.Out, StringComparison.Ordinal);
+        Assert.Equal(expected, record.ErrorLines);
+        Assert.Equal(["alice: good 1", "alice: good 2"], await Journal());
     }
 
     [Fact]

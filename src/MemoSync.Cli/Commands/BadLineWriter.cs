@@ -4,36 +4,52 @@ using MemoSync.Journal.Jsonl;
 namespace MemoSync.Cli.Commands;
 
 /// <summary>
-/// Names the bad lines of an input on standard error, the first <see cref="Shown"/> one by one and the rest in one
-/// sentence at the end: a file in the wrong shape would otherwise print as many lines as it has.
+/// Names the bad lines of an input on standard error, each one, except in a run of more than <see cref="Shown"/> bad lines
+/// in a row: those past the first <see cref="Shown"/> are counted in one sentence when the run ends. A file in the wrong
+/// shape would otherwise print as many lines as it has, while a bad line now and then in a long stream is still named
+/// as it comes.
 /// </summary>
 internal sealed class BadLineWriter(TextWriter error)
 {
-    /// <summary>Bad lines named one by one.</summary>
+    /// <summary>Bad lines in a row named one by one.</summary>
     public const int Shown = 20;
 
+    private int _inRow;
+    private int _hidden;
     private BadLine? _last;
 
     /// <summary>Bad lines seen.</summary>
     public int Count { get; private set; }
 
+    /// <summary>Names <paramref name="bad"/>, or counts it when it is past the first <see cref="Shown"/> of a run.</summary>
     public async Task WriteAsync(BadLine bad)
     {
+        if (_last is { } last && bad.Number != last.Number + 1)
+        {
+            await EndRunAsync();
+        }
         Count++;
+        _inRow++;
         _last = bad;
-        if (Count <= Shown)
+        if (_inRow <= Shown)
         {
             await error.WriteLineAsync($"  line {bad.Number}: {bad.Reason}");
         }
+        else
+        {
+            _hidden++;
+        }
     }
 
-    /// <summary>Counts the bad lines not named, with the last of them, so that the span of the damage is known.</summary>
-    public async Task FinishAsync()
+    /// <summary>Counts what the run of bad lines hid, if any: at a good line, and at the end of the input.</summary>
+    public async Task EndRunAsync()
     {
-        if (Count > Shown && _last is { } last)
+        if (_hidden > 0 && _last is { } last)
         {
-            var more = (Count - Shown).ToString("N0", CultureInfo.InvariantCulture);
-            await error.WriteLineAsync($"  ... and {more} more bad lines, not named here; the last is line {last.Number}: {last.Reason}");
+            var more = _hidden.ToString("N0", CultureInfo.InvariantCulture);
+            var first = last.Number - _hidden + 1;
+            await error.WriteLineAsync($"  ... and {more} more bad lines in a row, not named here: lines {first}-{last.Number}; the last: {last.Reason}");
         }
+        (_inRow, _hidden) = (0, 0);
     }
 }

@@ -40,7 +40,7 @@ internal static class ImportCommand
             {
                 await badLines.WriteAsync(bad);
             }
-            await badLines.FinishAsync();
+            await badLines.EndRunAsync();
             return report.BadLines.Count == 0 ? ExitCodes.Ok : ExitCodes.SomeLinesBad;
         });
         return command;

@@ -47,8 +47,10 @@ internal static class RecordCommand
                     if (line.Bad is { } error)
                     {
                         await bad.WriteAsync(error);
+                        continue;
                     }
-                    else if (await journal.ImportAsync([line.Turn!], CancellationToken.None) == 0)
+                    await bad.EndRunAsync();
+                    if (await journal.ImportAsync([line.Turn!], CancellationToken.None) == 0)
                     {
                         present++;
                     }
@@ -63,7 +65,7 @@ internal static class RecordCommand
             {
                 // SIGINT or SIGTERM: stop reading; what was recorded is drained below.
             }
-            await bad.FinishAsync();
+            await bad.EndRunAsync();
             await SettledAsync(engine, ct);
             await engine.DrainAsync();
             var pending = (await journal.GetStatusAsync(0, CancellationToken.None)).Pending;
