@@ -93,24 +93,23 @@ public sealed class BadInputCommandTests : IDisposable
         const string Undated = """{"messages": [{"role": "user", "content": "x"}], "synced": false}""";
         const string Reason = "timestamp: missing or not a date and time";
         var file = Path.Combine(_dir, "save_data.jsonl");
-        // Line 1 good, 2-26 bad, 27 good, 28-1027 bad.
-        await File.WriteAllLinesAsync(file, [Good(1), .. Enumerable.Repeat(Undated, 25), Good(2), .. Enumerable.Repeat(Undated, 1_000)]);
+        // Line 1 good, 2-22 bad (one past the 20 named), 23 good, 24-1023 bad.
+        await File.WriteAllLinesAsync(file, [Good(1), .. Enumerable.Repeat(Undated, 21), Good(2), .. Enumerable.Repeat(Undated, 1_000)]);
         string[] expected =
         [
-            .. Enumerable.Range(2, 20).Select(n => $"line {n}: {Reason}"),
-            $"... and 5 more bad lines in a row, not named here: lines 22-26; the last: {Reason}",
-            .. Enumerable.Range(28, 20).Select(n => $"line {n}: {Reason}"),
-            $"... and 980 more bad lines in a row, not named here: lines 48-1027; the last: {Reason}",
+            .. Enumerable.Range(2, 21).Select(n => $"line {n}: {Reason}"),
+            .. Enumerable.Range(24, 20).Select(n => $"line {n}: {Reason}"),
+            $"... and 980 more bad lines in a row, not named here: lines 44-1023; the last: {Reason}",
         ];
 
         var import = await CliRun.InAsync(_dir, Settings(server, Path.Combine(_dir, "imported.db")), "", "import", file, "--user", "alice");
         var record = await CliRun.InAsync(_dir, Settings(server), "", "record", file, "--user", "alice");
 
         Assert.True(import.Code == 6, import.ToString());
-        Assert.Contains("1027 lines, 2 turns imported, 0 already in the journal, 1025 bad.", import.Out, StringComparison.Ordinal);
+        Assert.Contains("1023 lines, 2 turns imported, 0 already in the journal, 1021 bad.", import.Out, StringComparison.Ordinal);
         Assert.Equal(expected, import.ErrorLines);
         Assert.True(record.Code == 6, record.ToString());
-        Assert.Contains("1027 lines: 2 turns recorded, 0 already in the journal, 1025 bad;", record.Out, StringComparison.Ordinal);
+        Assert.Contains("1023 lines: 2 turns recorded, 0 already in the journal, 1021 bad;", record.Out, StringComparison.Ordinal);
         Assert.Equal(expected, record.ErrorLines);
         Assert.Equal(["alice: good 1", "alice: good 2"], await Journal());
     }

@@ -5,7 +5,7 @@ namespace MemoSync.Cli.Commands;
 
 /// <summary>
 /// Names the bad lines of an input on standard error, each one, except in a run of more than <see cref="Shown"/> bad lines
-/// in a row: those past the first <see cref="Shown"/> are counted in one sentence when the run ends. A file in the wrong
+/// in a row: those past the first <see cref="Shown"/> are counted in one sentence when the run ends (one alone is named). A file in the wrong
 /// shape would otherwise print as many lines as it has, while a bad line now and then in a long stream is still named
 /// as it comes.
 /// </summary>
@@ -44,7 +44,12 @@ internal sealed class BadLineWriter(TextWriter error)
     /// <summary>Counts what the run of bad lines hid, if any: at a good line, and at the end of the input.</summary>
     public async Task EndRunAsync()
     {
-        if (_hidden > 0 && _last is { } last)
+        if (_hidden == 1 && _last is { } only)
+        {
+            // One line takes no more room than a sentence counting it.
+            await error.WriteLineAsync($"  line {only.Number}: {only.Reason}");
+        }
+        else if (_hidden > 1 && _last is { } last)
         {
             var more = _hidden.ToString("N0", CultureInfo.InvariantCulture);
             var first = last.Number - _hidden + 1;
