@@ -5,9 +5,9 @@ namespace MemoSync.Cli.Commands;
 
 /// <summary>
 /// Names the bad lines of an input on standard error, each one, except in a run of more than <see cref="Shown"/> bad lines
-/// in a row: those past the first <see cref="Shown"/> are counted in one sentence when the run ends (one alone is named). A file in the wrong
-/// shape would otherwise print as many lines as it has, while a bad line now and then in a long stream is still named
-/// as it comes.
+/// in a row: those past the first <see cref="Shown"/> are counted in one sentence when the run ends (one alone is
+/// named). A file in the wrong shape would otherwise print as many lines as it has, while a bad line now and then in a
+/// long stream is still named as it comes.
 /// </summary>
 internal sealed class BadLineWriter(TextWriter error)
 {
