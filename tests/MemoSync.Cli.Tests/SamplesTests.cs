@@ -64,6 +64,9 @@ public sealed partial class SamplesTests(LocalPackageFeed feed) : IAsyncLifetime
         ["LLM_MODEL"] = "scripted",
         ["LLM_API_KEY"] = "sk-sample-test",
         ["USER_ID"] = User,
+        // The first memory lookup of a program just started can pass the default 500 ms on two busy cores; the program
+        // then answers without memory, rightly, but these tests look for the memory in the prompt.
+        ["MemoSync__Memory__Timeout"] = "00:00:10",
     };
 
     [Fact]
