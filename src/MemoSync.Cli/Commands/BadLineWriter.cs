@@ -4,8 +4,8 @@ using MemoSync.Journal.Jsonl;
 namespace MemoSync.Cli.Commands;
 
 /// <summary>
-/// Names the bad lines of an input on standard error, each one, except in a run of more than <see cref="Shown"/> bad lines
-/// in a row: those past the first <see cref="Shown"/> are counted in one sentence when the run ends (one alone is
+/// Names the bad lines of an input on standard error, each one, except in a run of more than <see cref="Shown"/> bad
+/// lines in a row: those past the first <see cref="Shown"/> are counted in one sentence when the run ends (one alone is
 /// named). A file in the wrong shape would otherwise print as many lines as it has, while a bad line now and then in a
 /// long stream is still named as it comes.
 /// </summary>
@@ -15,13 +15,12 @@ internal sealed class BadLineWriter(TextWriter error)
     public const int Shown = 20;
 
     private int _inRow;
-    private int _hidden;
     private BadLine? _last;
 
     /// <summary>Bad lines seen.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Names <paramref name="bad"/>, or counts it when it is past the first <see cref="Shown"/> of a run.</summary>
+    /// <summary>Names <paramref name="bad"/>, or counts it when it is past the first <see cref="Shown"/> of its run.</summary>
     public async Task WriteAsync(BadLine bad)
     {
         if (_last is { } last && bad.Number != last.Number + 1)
@@ -33,28 +32,29 @@ internal sealed class BadLineWriter(TextWriter error)
         _last = bad;
         if (_inRow <= Shown)
         {
-            await error.WriteLineAsync($"  line {bad.Number}: {bad.Reason}");
-        }
-        else
-        {
-            _hidden++;
+            await NameAsync(bad);
         }
     }
 
     /// <summary>Counts what the run of bad lines hid, if any: at a good line, and at the end of the input.</summary>
     public async Task EndRunAsync()
     {
-        if (_hidden == 1 && _last is { } only)
+        var hidden = _inRow - Shown;
+        _inRow = 0;
+        if (_last is not { } last || hidden < 1)
+        {
+            return;
+        }
+        if (hidden == 1)
         {
             // One line takes no more room than a sentence counting it.
-            await error.WriteLineAsync($"  line {only.Number}: {only.Reason}");
+            await NameAsync(last);
+            return;
         }
-        else if (_hidden > 1 && _last is { } last)
-        {
-            var more = _hidden.ToString("N0", CultureInfo.InvariantCulture);
-            var first = last.Number - _hidden + 1;
-            await error.WriteLineAsync($"  ... and {more} more bad lines in a row, not named here: lines {first}-{last.Number}; the last: {last.Reason}");
-        }
-        (_inRow, _hidden) = (0, 0);
+        var more = hidden.ToString("N0", CultureInfo.InvariantCulture);
+        var span = $"lines {last.Number - hidden + 1}-{last.Number}";
+        await error.WriteLineAsync($"  ... and {more} more bad lines in a row, not named here: {span}; the last: {last.Reason}");
     }
+
+    private Task NameAsync(BadLine bad) => error.WriteLineAsync($"  line {bad.Number}: {bad.Reason}");
 }
