@@ -45,6 +45,16 @@ public class UnexpectedAnswerTests
     }
 
     [Theory]
+    [MemberData(nameof(Every))]
+    public async Task An_error_number_without_a_message_is_classified_by_its_number_for_every_call(string operation)
+    {
+        await using var server = new CannedHttpServer(200, """{"errno":500,"data":null}""");
+        var e = await Fails(server, operation);
+        Assert.Equal(((int?)200, (int?)500, ""), (e.HttpStatus, e.Errno, e.Errmsg));
+        Assert.EndsWith("failed: errno 500: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [MemberData(nameof(NeedingData))]
     public async Task HTTP_200_with_data_of_the_wrong_kind_is_transient_for_every_call_that_needs_data(string operation)
     {

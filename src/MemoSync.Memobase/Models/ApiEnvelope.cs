@@ -13,6 +13,7 @@ public sealed record ApiEnvelope<T>
     /// <summary>0 on success, otherwise the server's error code (400, 404, 500, 503, ...).</summary>
     public int Errno { get; init; }
 
-    /// <summary>Empty on success, otherwise the server's error message.</summary>
-    public string Errmsg { get; init; } = "";
+    /// <summary>Empty on success, otherwise the server's error message; empty too when the answer has none.</summary>
+    // The source-generated reader sets an init-only property it does not find to null, past the initializer.
+    public string Errmsg { get; init => field = value ?? ""; } = "";
 }
